@@ -1,0 +1,196 @@
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Events;
+
+namespace HiAim.Cytometry.Fcs;
+
+/// <summary>
+/// One dataset of an FCS 2.0, 3.0, 3.1 or 3.2 file: keywords, channels, events and spillover.
+/// Read it with <see cref="Read(string, FcsReadOptions?)"/> (a path: streamed, never loaded whole),
+/// <see cref="Read(Stream, FcsReadOptions?)"/> or <see cref="Read(ReadOnlyMemory{byte}, FcsReadOptions?)"/>.
+/// </summary>
+public sealed class FcsFile
+{
+    internal FcsFile(
+        FcsHeader header,
+        int datasetIndex,
+        long datasetOffset,
+        FcsKeywords keywords,
+        IReadOnlyList<FcsChannel> channels,
+        int eventCount,
+        EventMatrix events,
+        double[][]? rawValues,
+        Spillover? spillover,
+        FcsAnalysis? analysis,
+        long nextDataOffset,
+        long dataStart,
+        long dataLength,
+        IReadOnlyList<FcsWarning> warnings)
+    {
+        Header = header;
+        DatasetIndex = datasetIndex;
+        DatasetOffset = datasetOffset;
+        Keywords = keywords;
+        Channels = channels;
+        EventCount = eventCount;
+        Events = events;
+        RawValues = rawValues;
+        Spillover = spillover;
+        Analysis = analysis;
+        NextDataOffset = nextDataOffset;
+        DataStart = dataStart;
+        DataLength = dataLength;
+        Warnings = warnings;
+    }
+
+    /// <summary>The dataset's HEADER.</summary>
+    public FcsHeader Header { get; }
+
+    /// <summary>Version tag, e.g. <c>FCS3.1</c>.</summary>
+    public string Version => Header.Version;
+
+    /// <summary>Zero-based index of this dataset in the file.</summary>
+    public int DatasetIndex { get; }
+
+    /// <summary>Absolute offset of this dataset's HEADER in the file.</summary>
+    public long DatasetOffset { get; }
+
+    /// <summary>All TEXT (and supplemental TEXT) keywords, verbatim, in file order.</summary>
+    public FcsKeywords Keywords { get; }
+
+    /// <summary>Channel metadata in parameter order.</summary>
+    public IReadOnlyList<FcsChannel> Channels { get; }
+
+    /// <summary>Number of events (<c>$TOT</c>).</summary>
+    public int EventCount { get; }
+
+    /// <summary>Events as stored (after <c>$PnR</c> masking), one float column per channel named by <c>$PnN</c>.</summary>
+    public EventMatrix Events { get; }
+
+    /// <summary>The same raw values in double precision, one array per channel, when <see cref="FcsReadOptions.DoublePrecision"/> was set.</summary>
+    public IReadOnlyList<double[]>? RawValues { get; }
+
+    /// <summary>The dataset's spillover matrix from its keywords, or <see langword="null"/>.</summary>
+    public Spillover? Spillover { get; }
+
+    /// <summary>The ANALYSIS segment, when the file has one.</summary>
+    public FcsAnalysis? Analysis { get; }
+
+    /// <summary><c>$NEXTDATA</c>: offset of the next dataset relative to this one, 0 when last.</summary>
+    public long NextDataOffset { get; }
+
+    /// <summary>Absolute offset of the first DATA byte used.</summary>
+    public long DataStart { get; }
+
+    /// <summary>Length in bytes of the DATA segment used.</summary>
+    public long DataLength { get; }
+
+    /// <summary>Irregularities tolerated while reading (duplicate keywords, padded keywords, ...).</summary>
+    public IReadOnlyList<FcsWarning> Warnings { get; }
+
+    /// <summary>Reads one dataset from a file on disk, streaming DATA straight into the event matrix.</summary>
+    /// <param name="path">File path.</param>
+    /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="FcsFormatException">The file is malformed (the message names segment, byte offset and fault).</exception>
+    public static FcsFile Read(string path, FcsReadOptions? options = null)
+    {
+        using var source = new FileSource(path);
+        return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default);
+    }
+
+    /// <summary>Reads one dataset from a stream (seekable streams are read in place, others buffered once).</summary>
+    /// <param name="stream">The stream, positioned at the file's first byte.</param>
+    /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="FcsFormatException">The file is malformed.</exception>
+    public static FcsFile Read(Stream stream, FcsReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var source = FcsSource.FromStream(stream);
+        return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default);
+    }
+
+    /// <summary>Reads one dataset from bytes in memory.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="FcsFormatException">The file is malformed.</exception>
+    public static FcsFile Read(ReadOnlyMemory<byte> bytes, FcsReadOptions? options = null)
+    {
+        using var source = new MemorySource(bytes);
+        return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default);
+    }
+
+    /// <summary>Lists the datasets of a file (following <c>$NEXTDATA</c>) without decoding events.</summary>
+    /// <param name="path">File path.</param>
+    /// <param name="options">Options (lenience applies to each dataset's offsets).</param>
+    /// <returns>One entry per dataset.</returns>
+    public static IReadOnlyList<FcsDatasetInfo> ListDatasets(string path, FcsReadOptions? options = null)
+    {
+        using var source = new FileSource(path);
+        return FcsReader.ListDatasets(source, options ?? FcsReadOptions.Default);
+    }
+
+    /// <summary>Lists the datasets of an in-memory file without decoding events.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="options">Options.</param>
+    /// <returns>One entry per dataset.</returns>
+    public static IReadOnlyList<FcsDatasetInfo> ListDatasets(ReadOnlyMemory<byte> bytes, FcsReadOptions? options = null)
+    {
+        using var source = new MemorySource(bytes);
+        return FcsReader.ListDatasets(source, options ?? FcsReadOptions.Default);
+    }
+
+    /// <summary>
+    /// Channel values: raw values scaled as the keywords say. Log-amplified integer channels
+    /// (<c>$PnE</c> f1 &gt; 0) become f2·10^(f1·raw/<c>$PnR</c>); linear channels are divided by <c>$PnG</c>;
+    /// the time channel is multiplied by <c>$TIMESTEP</c>. Float data is left as stored (its <c>$PnE</c>
+    /// must be 0,0; a file that declares otherwise got a warning).
+    /// </summary>
+    /// <returns>A new matrix.</returns>
+    public EventMatrix ToChannelValues()
+    {
+        var result = Events.Clone();
+        var timestep = Keywords.TryGetDouble("$TIMESTEP", out var ts) && ts > 0 ? ts : 1.0;
+        for (var c = 0; c < Channels.Count; c++)
+        {
+            var ch = Channels[c];
+            var col = result.Column(c);
+            if (ch.DataType == FcsDataType.Integer && ch.LogDecades > 0)
+            {
+                var f1 = ch.LogDecades;
+                var f2 = ch.LogOffset;
+                var range = ch.Range > 0 ? ch.Range : Math.Pow(2, ch.Bits);
+                for (var i = 0; i < col.Length; i++)
+                {
+                    col[i] = (float)(f2 * Math.Pow(10, f1 * col[i] / range));
+                }
+            }
+            else if (ch.IsTime && timestep != 1.0)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(col, (float)timestep, col);
+            }
+            else if (ch.Gain != 1.0 && ch.Gain > 0 && ch.LogDecades == 0)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Divide(col, (float)ch.Gain, col);
+            }
+        }
+
+        return result;
+    }
+}
+
+/// <summary>A dataset found in a file, as listed by <see cref="FcsFile.ListDatasets(string, FcsReadOptions?)"/>.</summary>
+/// <param name="Index">Zero-based dataset index.</param>
+/// <param name="Offset">Absolute offset of its HEADER.</param>
+/// <param name="Version">Version tag.</param>
+/// <param name="ParameterCount"><c>$PAR</c>.</param>
+/// <param name="EventCount"><c>$TOT</c>.</param>
+/// <param name="DataType"><c>$DATATYPE</c> as written.</param>
+public sealed record FcsDatasetInfo(int Index, long Offset, string Version, int ParameterCount, int EventCount, string DataType);
+
+/// <summary>The ANALYSIS segment: raw bytes, and its keywords when it is keyword-formatted.</summary>
+/// <param name="Offset">Absolute offset of the segment.</param>
+/// <param name="Bytes">The segment's bytes.</param>
+/// <param name="Keywords">Keywords parsed from it, or <see langword="null"/> when it is not keyword-formatted.</param>
+public sealed record FcsAnalysis(long Offset, ReadOnlyMemory<byte> Bytes, FcsKeywords? Keywords);

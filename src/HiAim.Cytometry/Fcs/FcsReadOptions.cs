@@ -1,0 +1,77 @@
+using System.Text;
+
+namespace HiAim.Cytometry.Fcs;
+
+/// <summary>How integer values are masked when <c>$PnR</c> is below 2^<c>$PnB</c> (the unused high bits may carry other data).</summary>
+public enum FcsBitMask
+{
+    /// <summary>Keep the lowest ceil(log2 <c>$PnR</c>) bits, as the standard intends (and fcsparser and flowCore do). Default.</summary>
+    PowerOfTwo,
+    /// <summary>AND with <c>$PnR</c> − 1, as FlowIO does; differs from <see cref="PowerOfTwo"/> only when <c>$PnR</c> is not a power of two.</summary>
+    RangeMinusOne,
+    /// <summary>No masking: values exactly as stored.</summary>
+    None,
+}
+
+/// <summary>What a doubled delimiter inside TEXT means.</summary>
+public enum FcsDoubledDelimiter
+{
+    /// <summary>By version: an empty value in FCS 2.0 files (their writers emit <c>/$P3S//</c>), an escaped delimiter from FCS 3.0 on. Default.</summary>
+    Auto,
+    /// <summary>Always an escaped literal delimiter (FlowIO reads every version this way).</summary>
+    Escape,
+    /// <summary>Always the end of an empty value.</summary>
+    EmptyValue,
+}
+
+/// <summary>
+/// Options for <see cref="FcsFile"/>. Every lenience option is off by default; when a file needs one,
+/// the <see cref="FcsFormatException"/> it raises names it.
+/// </summary>
+public sealed record FcsReadOptions
+{
+    /// <summary>Default options: strict, first dataset, power-of-two masks.</summary>
+    public static FcsReadOptions Default { get; } = new();
+
+    /// <summary>Zero-based dataset to read from a multi-dataset (<c>$NEXTDATA</c>) file.</summary>
+    public int Dataset { get; init; }
+
+    /// <summary>Read keywords and channels only; <see cref="FcsFile.Events"/> is then empty.</summary>
+    public bool SkipData { get; init; }
+
+    /// <summary>Also decode the raw values in double precision into <see cref="FcsFile.RawValues"/> (exact for integers wider than 24 bits and for <c>$DATATYPE/D</c>).</summary>
+    public bool DoublePrecision { get; init; }
+
+    /// <summary>How integer values are masked by <c>$PnR</c>.</summary>
+    public FcsBitMask BitMask { get; init; } = FcsBitMask.PowerOfTwo;
+
+    /// <summary>TEXT encoding; <see langword="null"/> = UTF-8 when the bytes are valid UTF-8, otherwise Latin-1.</summary>
+    public Encoding? TextEncoding { get; init; }
+
+    /// <summary>What a doubled delimiter in TEXT means.</summary>
+    public FcsDoubledDelimiter DoubledDelimiter { get; init; }
+
+    /// <summary>Lenience: when HEADER and <c>$BEGINDATA</c>/<c>$ENDDATA</c> disagree, use the TEXT keywords.</summary>
+    public bool PreferTextDataOffsets { get; init; }
+
+    /// <summary>Lenience: when HEADER and <c>$BEGINDATA</c>/<c>$ENDDATA</c> disagree, use the HEADER offsets.</summary>
+    public bool PreferHeaderDataOffsets { get; init; }
+
+    /// <summary>Lenience: accept a DATA segment one byte longer than <c>$TOT</c> events (an <c>$ENDDATA</c> pointing one past the last byte, even past the end of the file).</summary>
+    public bool TolerateEndDataOffByOne { get; init; }
+
+    /// <summary>Lenience: accept a DATA segment longer than <c>$TOT</c> events by any amount; the surplus is ignored.</summary>
+    public bool TolerateExtraDataBytes { get; init; }
+
+    /// <summary>Lenience: accept an FCS 3.x dataset without <c>$BEGINDATA</c>/<c>$ENDDATA</c> and use the HEADER offsets.</summary>
+    public bool TolerateMissingBeginData { get; init; }
+
+    /// <summary>All lenience options on: read what can be read of known-defective files.</summary>
+    public static FcsReadOptions Lenient { get; } = new()
+    {
+        PreferTextDataOffsets = true,
+        TolerateEndDataOffByOne = true,
+        TolerateExtraDataBytes = true,
+        TolerateMissingBeginData = true,
+    };
+}

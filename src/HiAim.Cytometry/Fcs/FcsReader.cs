@@ -1,0 +1,730 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Unicode;
+using HiAim.Cytometry.Events;
+
+namespace HiAim.Cytometry.Fcs;
+
+/// <summary>Reads datasets from an <see cref="FcsSource"/>: HEADER, TEXT, supplemental TEXT, offsets, DATA, ANALYSIS.</summary>
+internal static class FcsReader
+{
+    private const int MaxParameters = 10_000;
+    private const int ChunkBytes = 1 << 20;
+
+    public static FcsFile ReadDataset(FcsSource source, FcsReadOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Dataset);
+        long baseOffset = 0;
+        var visited = new HashSet<long>();
+        for (var index = 0; ; index++)
+        {
+            var skip = index != options.Dataset || options.SkipData;
+            var file = ReadOne(source, baseOffset, index, options, skip);
+            if (index == options.Dataset)
+            {
+                return file;
+            }
+
+            if (file.NextDataOffset == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"Dataset {options.Dataset} requested but the file has {index + 1} dataset(s).");
+            }
+
+            baseOffset = NextBase(source, file, visited);
+        }
+    }
+
+    public static IReadOnlyList<FcsDatasetInfo> ListDatasets(FcsSource source, FcsReadOptions options)
+    {
+        var list = new List<FcsDatasetInfo>();
+        long baseOffset = 0;
+        var visited = new HashSet<long>();
+        for (var index = 0; ; index++)
+        {
+            var file = ReadOne(source, baseOffset, index, options, skipData: true);
+            list.Add(new FcsDatasetInfo(index, baseOffset, file.Version, file.Channels.Count, file.EventCount, file.Keywords.GetValueOrDefault("$DATATYPE")?.Trim() ?? ""));
+            if (file.NextDataOffset == 0)
+            {
+                return list;
+            }
+
+            baseOffset = NextBase(source, file, visited);
+        }
+    }
+
+    private static long NextBase(FcsSource source, FcsFile file, HashSet<long> visited)
+    {
+        visited.Add(file.DatasetOffset);
+        var next = file.DatasetOffset + file.NextDataOffset;
+        if (file.NextDataOffset < 0 || next + FcsHeader.Length > source.Length)
+        {
+            throw new FcsOffsetException(FcsSegment.Text, file.DatasetOffset, $"$NEXTDATA={file.NextDataOffset} points to byte {next}, past the end of the file ({source.Length} bytes)", "$NEXTDATA");
+        }
+
+        if (!visited.Add(next))
+        {
+            throw new FcsOffsetException(FcsSegment.Text, file.DatasetOffset, $"$NEXTDATA={file.NextDataOffset} points back to the dataset at byte {next} (a loop)", "$NEXTDATA");
+        }
+
+        return next;
+    }
+
+    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData)
+    {
+        var warnings = new List<FcsWarning>();
+        var length = source.Length;
+
+        // HEADER
+        Span<byte> headerBytes = stackalloc byte[FcsHeader.Length];
+        var available = (int)Math.Min(FcsHeader.Length, Math.Max(0, length - baseOffset));
+        source.Read(baseOffset, headerBytes[..available]);
+        var header = FcsHeader.Parse(headerBytes[..available], baseOffset);
+        var major = header.Version[3] - '0';
+        if (header.Version is not ("FCS2.0" or "FCS3.0" or "FCS3.1" or "FCS3.2"))
+        {
+            warnings.Add(new FcsWarning("unknown-version", baseOffset, $"version {header.Version} is not 2.0-3.2; read as the nearest known version"));
+        }
+
+        // TEXT
+        var textStart = baseOffset + header.TextStart;
+        var textEnd = baseOffset + header.TextEnd;
+        if (header.TextStart < FcsHeader.Length || header.TextEnd < header.TextStart)
+        {
+            throw new FcsOffsetException(FcsSegment.Header, baseOffset + 10, $"TEXT offsets {header.TextStart}-{header.TextEnd} are not a segment after the HEADER");
+        }
+
+        if (textEnd >= length)
+        {
+            throw new FcsOffsetException(FcsSegment.Header, baseOffset + 18, $"TEXT end offset {header.TextEnd} is past the end of the file ({length} bytes)");
+        }
+
+        var textBytes = ReadSegment(source, textStart, textEnd - textStart + 1);
+        var keywords = new FcsKeywords();
+        var keyOffsets = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var escapes = options.DoubledDelimiter switch
+        {
+            FcsDoubledDelimiter.Escape => true,
+            FcsDoubledDelimiter.EmptyValue => false,
+            _ => major >= 3,
+        };
+        ParseText(textBytes, textStart, FcsSegment.Text, escapes, options, keywords, keyOffsets, warnings);
+
+        // Supplemental TEXT
+        if (keywords.TryGetInt64("$BEGINSTEXT", out var sBegin) && keywords.TryGetInt64("$ENDSTEXT", out var sEnd) && sBegin > 0 && sEnd > sBegin)
+        {
+            var abs = baseOffset + sBegin;
+            if (sBegin == header.TextStart)
+            {
+                // Some writers repeat the primary TEXT offsets here.
+            }
+            else if (baseOffset + sEnd >= length || sBegin < FcsHeader.Length)
+            {
+                warnings.Add(new FcsWarning("bad-supplemental-text", KeyOffset(keyOffsets, "$BEGINSTEXT", textStart), $"supplemental TEXT {sBegin}-{sEnd} lies outside the file; ignored"));
+            }
+            else
+            {
+                var stext = ReadSegment(source, abs, sEnd - sBegin + 1);
+                ParseText(stext, abs, FcsSegment.SupplementalText, escapes, options, keywords, keyOffsets, warnings);
+            }
+        }
+
+        // MODE
+        if (keywords.TryGetValue("$MODE", out var mode) && !mode.Trim().Equals("L", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FcsUnsupportedException(FcsSegment.Text, KeyOffset(keyOffsets, "$MODE", textStart), $"$MODE is '{mode.Trim()}'; only list mode (L) is supported, correlated (C) and uncorrelated (U) histograms are not", "$MODE");
+        }
+
+        var par = RequiredInt(keywords, keyOffsets, "$PAR", textStart);
+        if (par < 1 || par > MaxParameters || par > textBytes.Length / 4)
+        {
+            throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, "$PAR", textStart), $"$PAR={par} is not a plausible parameter count for a {textBytes.Length}-byte TEXT", "$PAR");
+        }
+
+        var dataTypeText = Required(keywords, keyOffsets, "$DATATYPE", textStart).Trim().ToUpperInvariant();
+        var dataType = ParseDataType(dataTypeText, KeyOffset(keyOffsets, "$DATATYPE", textStart), "$DATATYPE");
+        var channels = ReadChannels(keywords, keyOffsets, textStart, par, dataType, major, options, warnings, out var slotsMasks);
+
+        // Byte order
+        var (littleEndian, permutation) = ParseByteOrder(keywords, keyOffsets, textStart, dataType, channels);
+
+        // DATA offsets
+        var (dataStart, dataEnd) = ResolveDataOffsets(header, keywords, keyOffsets, baseOffset, textStart, major, options, warnings);
+        long dataLength = dataEnd >= dataStart ? dataEnd - dataStart + 1 : 0;
+        if (dataLength > 0 && dataEnd >= length)
+        {
+            if (options.TolerateEndDataOffByOne && dataEnd == length)
+            {
+                warnings.Add(new FcsWarning("end-data-past-eof", dataEnd, "DATA end offset points one byte past the end of the file; read up to the last byte"));
+                dataEnd--;
+                dataLength--;
+            }
+            else
+            {
+                throw new FcsOffsetException(FcsSegment.Data, dataEnd, $"DATA segment {dataStart}-{dataEnd} ends past the end of the file ({length} bytes)", "$ENDDATA",
+                    dataEnd == length ? nameof(FcsReadOptions.TolerateEndDataOffByOne) : null);
+            }
+        }
+
+        var layout = BuildLayout(channels, slotsMasks, dataType, littleEndian, permutation, keywords, dataLength, warnings);
+        var tot = ResolveEventCount(keywords, keyOffsets, textStart, major, layout, dataLength, warnings);
+        if (!layout.DelimitedAscii)
+        {
+            CheckDataLength(layout, tot, dataStart, dataLength, options, warnings);
+        }
+
+        var nextData = keywords.TryGetInt64("$NEXTDATA", out var nd) ? nd : 0;
+        var analysis = ReadAnalysis(source, header, keywords, baseOffset, options, warnings);
+        var spillover = FcsSpilloverParser.Parse(keywords, channels, warnings);
+
+        var names = channels.Select(c => c.Name).ToArray();
+        EventMatrix events;
+        double[][]? raw = null;
+        if (skipData)
+        {
+            events = new EventMatrix(0, names);
+        }
+        else
+        {
+            events = new EventMatrix(tot, names);
+            var cols = new float[par][];
+            for (var c = 0; c < par; c++)
+            {
+                cols[c] = events.ColumnArray(c);
+            }
+
+            if (options.DoublePrecision)
+            {
+                raw = new double[par][];
+                for (var c = 0; c < par; c++)
+                {
+                    raw[c] = new double[tot];
+                }
+            }
+
+            DecodeData(source, layout, dataStart, dataLength, tot, cols, raw);
+        }
+
+        return new FcsFile(header, index, baseOffset, keywords, channels, tot, events, raw, spillover, analysis, nextData, dataStart, dataLength, warnings);
+    }
+
+    private static byte[] ReadSegment(FcsSource source, long start, long count)
+    {
+        if (count > int.MaxValue / 2)
+        {
+            throw new FcsOffsetException(FcsSegment.Text, start, $"segment of {count} bytes is too large to be keywords");
+        }
+
+        var bytes = new byte[count];
+        source.Read(start, bytes);
+        return bytes;
+    }
+
+    internal static void ParseText(ReadOnlySpan<byte> text, long absOffset, FcsSegment segment, bool escapes, FcsReadOptions options, FcsKeywords keywords, Dictionary<string, long> keyOffsets, List<FcsWarning> warnings)
+    {
+        var delimiter = text[0];
+        if (delimiter is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z')
+        {
+            throw new FcsTextException(segment, absOffset, $"first byte '{(char)delimiter}' cannot be the delimiter (it must not be a letter or digit); the TEXT offset is probably wrong");
+        }
+
+        var encoding = options.TextEncoding ?? (Utf8.IsValid(text) ? Encoding.UTF8 : Encoding.Latin1);
+        var reader = new FcsTextReader(text, escapes);
+        while (reader.Read())
+        {
+            var raw = reader.GetKeyword(encoding);
+            var key = raw.Trim();
+            var at = absOffset + reader.KeywordStart;
+            if (key.Length == 0)
+            {
+                warnings.Add(new FcsWarning("empty-keyword", at, $"empty keyword with value '{reader.GetValue(encoding)}' skipped"));
+                continue;
+            }
+
+            if (key.Length != raw.Length)
+            {
+                warnings.Add(new FcsWarning("padded-keyword", at, $"keyword '{raw}' has surrounding spaces; read as '{key}'"));
+            }
+
+            if (!keywords.Set(key, reader.GetValue(encoding)))
+            {
+                warnings.Add(new FcsWarning("duplicate-keyword", at, $"keyword '{key}' appears more than once; the later value is kept"));
+            }
+
+            keyOffsets[key] = at;
+        }
+
+        var irregular = reader.Irregularity;
+        if (irregular.HasFlag(FcsTextIrregularity.EndOffsetPastDelimiter))
+        {
+            warnings.Add(new FcsWarning("text-end-past-delimiter", absOffset + text.Length - 1, $"{segment} end offset points one byte past the final delimiter"));
+        }
+
+        if (irregular.HasFlag(FcsTextIrregularity.UnterminatedValue))
+        {
+            warnings.Add(new FcsWarning("unterminated-value", absOffset + text.Length - 1, $"{segment} ends without a closing delimiter after the last value"));
+        }
+
+        if (irregular.HasFlag(FcsTextIrregularity.DanglingKeyword))
+        {
+            warnings.Add(new FcsWarning("dangling-keyword", absOffset + reader.KeywordStart, $"{segment} ends with keyword '{Encoding.Latin1.GetString(reader.RawKeyword)}' that has no value; ignored"));
+        }
+    }
+
+    private static long KeyOffset(Dictionary<string, long> keyOffsets, string key, long fallback) =>
+        keyOffsets.TryGetValue(key, out var at) ? at : fallback;
+
+    private static string Required(FcsKeywords keywords, Dictionary<string, long> keyOffsets, string key, long textStart) =>
+        keywords.TryGetValue(key, out var v) ? v : throw new FcsTextException(FcsSegment.Text, textStart, $"required keyword {key} is missing", key);
+
+    private static int RequiredInt(FcsKeywords keywords, Dictionary<string, long> keyOffsets, string key, long textStart)
+    {
+        var v = Required(keywords, keyOffsets, key, textStart);
+        if (!int.TryParse(v.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, key, textStart), $"{key} value '{v}' is not a whole number", key);
+        }
+
+        return n;
+    }
+
+    private static FcsDataType ParseDataType(string text, long at, string key) => text switch
+    {
+        "I" => FcsDataType.Integer,
+        "F" => FcsDataType.Single,
+        "D" => FcsDataType.Double,
+        "A" => FcsDataType.Ascii,
+        _ => throw new FcsTextException(FcsSegment.Text, at, $"{key} is '{text}'; expected I, F, D or A", key),
+    };
+
+    private static List<FcsChannel> ReadChannels(FcsKeywords keywords, Dictionary<string, long> keyOffsets, long textStart, int par, FcsDataType dataType, int major, FcsReadOptions options, List<FcsWarning> warnings, out ulong[] masks)
+    {
+        var channels = new List<FcsChannel>(par);
+        masks = new ulong[par];
+        for (var n = 1; n <= par; n++)
+        {
+            string K(string suffix) => string.Create(CultureInfo.InvariantCulture, $"$P{n}{suffix}");
+            var type = dataType;
+            if (keywords.TryGetValue(K("DATATYPE"), out var pType))
+            {
+                type = ParseDataType(pType.Trim().ToUpperInvariant(), KeyOffset(keyOffsets, K("DATATYPE"), textStart), K("DATATYPE"));
+            }
+
+            var bitsText = Required(keywords, keyOffsets, K("B"), textStart).Trim();
+            int bits;
+            if (bitsText == "*")
+            {
+                if (type != FcsDataType.Ascii)
+                {
+                    throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, K("B"), textStart), $"{K("B")} is '*' (delimited ASCII) but the data type is {type}", K("B"));
+                }
+
+                bits = 0;
+            }
+            else if (!int.TryParse(bitsText, NumberStyles.None, CultureInfo.InvariantCulture, out bits) || bits < 1 || bits > (type == FcsDataType.Ascii ? 800 : 64))
+            {
+                throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, K("B"), textStart), $"{K("B")} is '{bitsText}'; expected a bit width from 1 to 64", K("B"));
+            }
+
+            if ((type == FcsDataType.Single && bits != 32) || (type == FcsDataType.Double && bits != 64))
+            {
+                throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, K("B"), textStart), $"{K("B")} is {bits} but {type} values are {(type == FcsDataType.Single ? 32 : 64)} bits", K("B"));
+            }
+
+            double range = 0;
+            if (keywords.TryGetValue(K("R"), out var rangeText))
+            {
+                if (!double.TryParse(rangeText.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out range) || !double.IsFinite(range) || range < 0)
+                {
+                    throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, K("R"), textStart), $"{K("R")} is '{rangeText}', not a non-negative number", K("R"));
+                }
+            }
+            else if (major >= 3)
+            {
+                warnings.Add(new FcsWarning("missing-range", textStart, $"{K("R")} is missing (required from FCS 3.0); no range mask applied"));
+            }
+
+            double f1 = 0, f2 = 0;
+            if (keywords.TryGetValue(K("E"), out var ampText))
+            {
+                var parts = ampText.Split(',');
+                if (parts.Length != 2 || !double.TryParse(parts[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out f1) || !double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out f2) || f1 < 0 || !double.IsFinite(f1) || !double.IsFinite(f2))
+                {
+                    throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, K("E"), textStart), $"{K("E")} is '{ampText}'; expected 'f1,f2' (decades,offset)", K("E"));
+                }
+
+                if (f1 > 0 && f2 == 0)
+                {
+                    f2 = 1; // as FlowIO: a zero offset with log decades means offset 1
+                }
+
+                if (f1 > 0 && type is FcsDataType.Single or FcsDataType.Double)
+                {
+                    warnings.Add(new FcsWarning("log-on-float", KeyOffset(keyOffsets, K("E"), textStart), $"{K("E")}={ampText.Trim()} declares log amplification on a floating-point channel; channel values leave it as stored"));
+                }
+            }
+
+            var gain = keywords.TryGetDouble(K("G"), out var g) && g > 0 ? g : 1.0;
+            var name = keywords.GetValueOrDefault(K("N"));
+            if (name is null)
+            {
+                if (major >= 3)
+                {
+                    warnings.Add(new FcsWarning("missing-name", textStart, $"{K("N")} is missing (required from FCS 3.0); named 'P{n}'"));
+                }
+
+                name = string.Create(CultureInfo.InvariantCulture, $"P{n}");
+            }
+
+            masks[n - 1] = type == FcsDataType.Integer ? RangeMask(bits, range, options.BitMask) : ulong.MaxValue;
+            channels.Add(new FcsChannel(
+                n, name, keywords.GetValueOrDefault(K("S")) ?? "", bits, range, type, f1, f2, gain,
+                keywords.GetValueOrDefault(K("TYPE")) ?? "", keywords.GetValueOrDefault(K("DET")) ?? "",
+                keywords.GetValueOrDefault(K("D")) ?? "", keywords.GetValueOrDefault(K("L")) ?? ""));
+        }
+
+        return channels;
+    }
+
+    internal static ulong RangeMask(int bits, double range, FcsBitMask mode)
+    {
+        var full = bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        if (mode == FcsBitMask.None || range <= 1 || range > full)
+        {
+            return full;
+        }
+
+        var r = (ulong)Math.Ceiling(range);
+        return mode == FcsBitMask.RangeMinusOne
+            ? (r - 1) & full
+            : (BitOperations.RoundUpToPowerOf2(r) - 1) & full;
+    }
+
+    private static (bool LittleEndian, int[]? Permutation) ParseByteOrder(FcsKeywords keywords, Dictionary<string, long> keyOffsets, long textStart, FcsDataType dataType, List<FcsChannel> channels)
+    {
+        if (!keywords.TryGetValue("$BYTEORD", out var text))
+        {
+            if (channels.All(c => c.DataType == FcsDataType.Ascii || c.Bits <= 8))
+            {
+                return (true, null);
+            }
+
+            throw new FcsTextException(FcsSegment.Text, textStart, "required keyword $BYTEORD is missing", "$BYTEORD");
+        }
+
+        var at = KeyOffset(keyOffsets, "$BYTEORD", textStart);
+        var parts = text.Split(',');
+        var ranks = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var r) || r < 1 || r > parts.Length)
+            {
+                throw new FcsTextException(FcsSegment.Text, at, $"$BYTEORD is '{text}'; expected a permutation such as 1,2,3,4 or 4,3,2,1", "$BYTEORD");
+            }
+
+            ranks[i] = r - 1;
+        }
+
+        if (ranks.Distinct().Count() != ranks.Length || ranks.Length > 8)
+        {
+            throw new FcsTextException(FcsSegment.Text, at, $"$BYTEORD is '{text}', not a permutation of 1..n", "$BYTEORD");
+        }
+
+        var ascending = ranks.Select((r, i) => r == i).All(x => x);
+        var descending = ranks.Select((r, i) => r == ranks.Length - 1 - i).All(x => x);
+        if (ascending || descending)
+        {
+            return (ascending, null);
+        }
+
+        // Odd FCS 2.0 orders (e.g. 3,4,1,2) apply to fields of exactly that many bytes.
+        foreach (var ch in channels)
+        {
+            var width = ch.DataType switch { FcsDataType.Single => 4, FcsDataType.Double => 8, FcsDataType.Integer => (ch.Bits + 7) / 8, _ => 0 };
+            if (width > 1 && width != ranks.Length)
+            {
+                throw new FcsUnsupportedException(FcsSegment.Text, at, $"$BYTEORD '{text}' is a mixed byte order for {ranks.Length}-byte words but parameter {ch.Number} is {width} bytes wide", "$BYTEORD");
+            }
+        }
+
+        return (ranks[0] < ranks[^1], ranks);
+    }
+
+    private static (long Start, long End) ResolveDataOffsets(FcsHeader header, FcsKeywords keywords, Dictionary<string, long> keyOffsets, long baseOffset, long textStart, int major, FcsReadOptions options, List<FcsWarning> warnings)
+    {
+        var hasText = keywords.TryGetInt64("$BEGINDATA", out var tb) & keywords.TryGetInt64("$ENDDATA", out var te);
+        if (keywords.Contains("$BEGINDATA") && !hasText)
+        {
+            throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, "$BEGINDATA", textStart), $"$BEGINDATA/$ENDDATA ('{keywords.GetValueOrDefault("$BEGINDATA")}'/'{keywords.GetValueOrDefault("$ENDDATA")}') are not whole numbers", "$BEGINDATA");
+        }
+
+        var headerZero = header.DataStart == 0 && header.DataEnd == 0;
+        var textZero = !hasText || (tb == 0 && te == 0);
+        long start, end;
+        if (headerZero && textZero)
+        {
+            if (!hasText && major >= 3)
+            {
+                throw new FcsTextException(FcsSegment.Text, textStart, "HEADER DATA offsets are zero and $BEGINDATA/$ENDDATA are missing: the DATA segment cannot be located", "$BEGINDATA");
+            }
+
+            (start, end) = (0, -1); // no data
+        }
+        else if (headerZero)
+        {
+            (start, end) = (tb, te);
+        }
+        else if (textZero)
+        {
+            if (!hasText && major >= 3)
+            {
+                if (!options.TolerateMissingBeginData)
+                {
+                    throw new FcsTextException(FcsSegment.Text, textStart, $"{header.Version} requires $BEGINDATA and $ENDDATA, which are missing (HEADER says {header.DataStart}-{header.DataEnd})", "$BEGINDATA", nameof(FcsReadOptions.TolerateMissingBeginData));
+                }
+
+                warnings.Add(new FcsWarning("missing-begindata", textStart, "$BEGINDATA/$ENDDATA missing; HEADER DATA offsets used"));
+            }
+
+            (start, end) = (header.DataStart, header.DataEnd);
+        }
+        else if (tb != header.DataStart || te != header.DataEnd)
+        {
+            var fault = $"DATA offsets disagree: HEADER says {header.DataStart}-{header.DataEnd}, $BEGINDATA/$ENDDATA say {tb}-{te}";
+            if (options.PreferTextDataOffsets)
+            {
+                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; TEXT offsets used"));
+                (start, end) = (tb, te);
+            }
+            else if (options.PreferHeaderDataOffsets)
+            {
+                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; HEADER offsets used"));
+                (start, end) = (header.DataStart, header.DataEnd);
+            }
+            else
+            {
+                throw new FcsOffsetException(FcsSegment.Header, baseOffset + 26, fault + " (PreferHeaderDataOffsets reads the HEADER's instead)", "$BEGINDATA", nameof(FcsReadOptions.PreferTextDataOffsets));
+            }
+        }
+        else
+        {
+            (start, end) = (tb, te);
+        }
+
+        if (end >= 0 && (start < 0 || end < start || (start < FcsHeader.Length && start != 0)))
+        {
+            throw new FcsOffsetException(FcsSegment.Data, baseOffset + start, $"DATA offsets {start}-{end} do not describe a segment after the HEADER", "$BEGINDATA");
+        }
+
+        return end < 0 ? (0, -1) : (baseOffset + start, baseOffset + end);
+    }
+
+    private static FcsDataLayout BuildLayout(List<FcsChannel> channels, ulong[] masks, FcsDataType dataType, bool littleEndian, int[]? permutation, FcsKeywords keywords, long dataLength, List<FcsWarning> warnings)
+    {
+        var slots = new ChannelSlot[channels.Count];
+        if (channels.Any(c => c.DataType == FcsDataType.Ascii && c.Bits == 0))
+        {
+            for (var i = 0; i < slots.Length; i++)
+            {
+                slots[i] = new ChannelSlot(FcsDataType.Ascii, 0, 0, 0, ulong.MaxValue);
+            }
+
+            return new FcsDataLayout { Slots = slots, Packed = false, BitsPerEvent = 0, DelimitedAscii = true, LittleEndian = littleEndian, Permutation = permutation };
+        }
+
+        var oddWidths = channels.Any(c => c.DataType == FcsDataType.Integer && c.Bits % 8 != 0);
+        long containerBits = channels.Sum(c => c.DataType switch
+        {
+            FcsDataType.Integer => (long)((c.Bits + 7) / 8) * 8,
+            FcsDataType.Ascii => (long)c.Bits * 8,
+            _ => c.Bits,
+        });
+        var packed = false;
+        if (oddWidths)
+        {
+            keywords.TryGetInt64("$TOT", out var tot);
+            long packedBits = channels.Sum(c => (long)c.Bits);
+            // Odd widths sit either in whole-byte containers (most instruments) or packed bit after bit.
+            packed = tot > 0 ? dataLength < tot * containerBits / 8 && dataLength >= ((tot * packedBits) + 7) / 8 : false;
+            warnings.Add(new FcsWarning("odd-bit-width", -1, packed
+                ? "integer widths not a multiple of 8 are packed bit after bit"
+                : "integer widths not a multiple of 8 are stored in whole-byte containers"));
+        }
+
+        long offset = 0;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var c = channels[i];
+            var container = c.DataType switch { FcsDataType.Ascii => c.Bits, FcsDataType.Integer => (c.Bits + 7) / 8, _ => c.Bits / 8 };
+            slots[i] = new ChannelSlot(c.DataType, c.Bits, container, offset, masks[i]);
+            offset += packed ? c.Bits : c.DataType == FcsDataType.Ascii ? c.Bits * 8L : container * 8L;
+        }
+
+        return new FcsDataLayout { Slots = slots, Packed = packed, BitsPerEvent = offset, DelimitedAscii = false, LittleEndian = littleEndian, Permutation = permutation };
+    }
+
+    private static int ResolveEventCount(FcsKeywords keywords, Dictionary<string, long> keyOffsets, long textStart, int major, FcsDataLayout layout, long dataLength, List<FcsWarning> warnings)
+    {
+        if (keywords.TryGetValue("$TOT", out var totText))
+        {
+            if (!long.TryParse(totText.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var tot) || tot > int.MaxValue)
+            {
+                throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT is '{totText}', not an event count", "$TOT");
+            }
+
+            // Validate against the bytes that exist before anything is allocated.
+            var need = layout.DelimitedAscii ? tot * layout.Slots.Length : layout.DataBytesFor(tot);
+            if (need > dataLength)
+            {
+                throw new FcsDataException(KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}", "$TOT");
+            }
+
+            return (int)tot;
+        }
+
+        if (major >= 3)
+        {
+            throw new FcsTextException(FcsSegment.Text, textStart, "required keyword $TOT is missing", "$TOT");
+        }
+
+        if (layout.DelimitedAscii || layout.BitsPerEvent == 0)
+        {
+            throw new FcsTextException(FcsSegment.Text, textStart, "$TOT is missing and cannot be derived for delimited ASCII DATA", "$TOT");
+        }
+
+        var derived = dataLength * 8 / layout.BitsPerEvent;
+        warnings.Add(new FcsWarning("derived-tot", textStart, $"$TOT missing (optional in FCS 2.0); {derived} events derived from the DATA length"));
+        return (int)Math.Min(derived, int.MaxValue);
+    }
+
+    private static void CheckDataLength(FcsDataLayout layout, int tot, long dataStart, long dataLength, FcsReadOptions options, List<FcsWarning> warnings)
+    {
+        var expected = layout.DataBytesFor(tot);
+        var surplus = dataLength - expected;
+        if (surplus == 0)
+        {
+            return;
+        }
+
+        var fault = $"DATA segment is {dataLength} bytes but $TOT={tot} events of {layout.BitsPerEvent / 8.0:0.###} bytes are {expected}";
+        if (surplus == 1)
+        {
+            if (!options.TolerateEndDataOffByOne && !options.TolerateExtraDataBytes)
+            {
+                throw new FcsOffsetException(FcsSegment.Data, dataStart + dataLength - 1, fault + " ($ENDDATA points one byte past the last event)", "$ENDDATA", nameof(FcsReadOptions.TolerateEndDataOffByOne));
+            }
+
+            warnings.Add(new FcsWarning("end-data-off-by-one", dataStart + dataLength - 1, fault + "; the last byte is ignored"));
+            return;
+        }
+
+        if (!options.TolerateExtraDataBytes)
+        {
+            throw new FcsOffsetException(FcsSegment.Data, dataStart + expected, fault + $" ({surplus} bytes unaccounted for)", "$ENDDATA", nameof(FcsReadOptions.TolerateExtraDataBytes));
+        }
+
+        warnings.Add(new FcsWarning("extra-data-bytes", dataStart + expected, fault + $"; {surplus} surplus bytes ignored"));
+    }
+
+    private static FcsAnalysis? ReadAnalysis(FcsSource source, FcsHeader header, FcsKeywords keywords, long baseOffset, FcsReadOptions options, List<FcsWarning> warnings)
+    {
+        long start = header.AnalysisStart, end = header.AnalysisEnd;
+        if ((start == 0 || end == 0) && keywords.TryGetInt64("$BEGINANALYSIS", out var ab) && keywords.TryGetInt64("$ENDANALYSIS", out var ae))
+        {
+            (start, end) = (ab, ae);
+        }
+
+        if (start <= 0 || end < start)
+        {
+            return null;
+        }
+
+        if (baseOffset + end >= source.Length || start < FcsHeader.Length)
+        {
+            warnings.Add(new FcsWarning("bad-analysis", baseOffset + 42, $"ANALYSIS segment {start}-{end} lies outside the file; ignored"));
+            return null;
+        }
+
+        var bytes = ReadSegment(source, baseOffset + start, end - start + 1);
+        FcsKeywords? analysisKeywords = null;
+        var first = bytes[0];
+        if (bytes.Length > 2 && !char.IsAsciiLetterOrDigit((char)first) && first != (byte)' ')
+        {
+            analysisKeywords = new FcsKeywords();
+            ParseText(bytes, baseOffset + start, FcsSegment.Analysis, options.DoubledDelimiter != FcsDoubledDelimiter.EmptyValue && (header.Version[3] >= '3' || options.DoubledDelimiter == FcsDoubledDelimiter.Escape), options, analysisKeywords, new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase), []);
+        }
+
+        return new FcsAnalysis(baseOffset + start, bytes, analysisKeywords);
+    }
+
+    private static void DecodeData(FcsSource source, FcsDataLayout layout, long dataStart, long dataLength, int tot, float[][] cols, double[][]? raw)
+    {
+        if (tot == 0)
+        {
+            return;
+        }
+
+        if (layout.DelimitedAscii)
+        {
+            var all = ReadAll(source, dataStart, dataLength);
+            FcsDataDecoder.DecodeDelimitedAscii(all.Span, dataStart, cols.Length, tot, cols);
+            if (raw is not null)
+            {
+                FcsDataDecoder.DecodeDelimitedAscii(all.Span, dataStart, cols.Length, tot, raw);
+            }
+
+            return;
+        }
+
+        var needed = layout.DataBytesFor(tot);
+        if (source.TryGetMemory(dataStart, needed, out var memory))
+        {
+            FcsDataDecoder.Decode(memory.Span, layout, tot, cols, 0);
+            if (raw is not null)
+            {
+                FcsDataDecoder.Decode(memory.Span, layout, tot, raw, 0);
+            }
+
+            return;
+        }
+
+        // Stream the DATA through one pooled buffer so peak memory stays near the event matrix.
+        var align = layout.EventAlignment;
+        var bytesPerEventCeil = Math.Max(1, (layout.BitsPerEvent + 7) / 8);
+        var chunkEvents = (int)Math.Max(align, ChunkBytes / bytesPerEventCeil / align * align);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)layout.DataBytesFor(chunkEvents) + 16);
+        try
+        {
+            for (var row = 0; row < tot; row += chunkEvents)
+            {
+                var n = Math.Min(chunkEvents, tot - row);
+                var offset = dataStart + (row * layout.BitsPerEvent / 8);
+                var bytes = (int)layout.DataBytesFor(n);
+                var span = buffer.AsSpan(0, bytes);
+                source.Read(offset, span);
+                FcsDataDecoder.Decode<float>(span, layout, n, cols, row);
+                if (raw is not null)
+                {
+                    FcsDataDecoder.Decode(span, layout, n, raw, row);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ReadOnlyMemory<byte> ReadAll(FcsSource source, long start, long length)
+    {
+        if (source.TryGetMemory(start, length, out var m))
+        {
+            return m;
+        }
+
+        var bytes = new byte[length];
+        source.Read(start, bytes);
+        return bytes;
+    }
+}
