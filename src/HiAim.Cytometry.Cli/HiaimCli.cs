@@ -16,12 +16,18 @@ internal static class HiaimCli
     public const string Usage = """
         Usage:
           hiaim info FILE [--json] [--dataset N] [lenience options]
+          hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
           hiaim --help | --version
 
         Commands:
           info    Show version, datasets, $PAR, $TOT, channels, spillover and warnings of an FCS file.
+          export  Write channel values ($PnE/$PnG/$TIMESTEP applied) as CSV (one row per event, $PnN
+                  header) or as an FCS 3.1 float file; --compensate applies the file's own spillover;
+                  --transform applies to the spillover's detectors, one of asinh:T=..,M=..,A=..
+                  logicle:T=..,W=..,M=..,A=..  hyperlog:T=..,W=..,M=..,A=..  log:T=..,M=..
+                  linear:T=..,A=..  arcsinh:cofactor=..
 
-        Options for info:
+        Options (info and export):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
           --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
           --lenient                Turn on every lenience option below (TEXT offsets preferred unless
@@ -61,6 +67,7 @@ internal static class HiaimCli
         return args[0] switch
         {
             "info" => Info(args.AsSpan(1), stdout, stderr),
+            "export" => Export(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -76,104 +83,65 @@ internal static class HiaimCli
 
     private static int Info(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        string? file = null;
-        var json = false;
-        var dataset = 0;
-        bool lenient = false, preferText = false, preferHeader = false, offByOne = false, extraBytes = false, missingBegin = false;
-        var optionsDone = false;
-        for (var i = 0; i < args.Length; i++)
+        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], ["--dataset"], out var error);
+        if (parsed is null)
         {
-            var arg = args[i];
-            if (optionsDone || !arg.StartsWith('-') || arg == "-")
-            {
-                if (file is not null)
-                {
-                    return UsageError(stderr, $"info takes one FILE; got '{file}' and '{arg}'");
-                }
-
-                file = arg;
-                continue;
-            }
-
-            string? inlineValue = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-            {
-                inlineValue = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-
-            if (arg != "--dataset" && inlineValue is not null)
-            {
-                return UsageError(stderr, $"option '{arg}' takes no value");
-            }
-
-            switch (arg)
-            {
-                case "--":
-                    optionsDone = true;
-                    break;
-                case "--help" or "-h":
-                    stdout.WriteLine(Usage);
-                    return Ok;
-                case "--json":
-                    json = true;
-                    break;
-                case "--dataset":
-                    var value = inlineValue ?? (i + 1 < args.Length ? args[++i] : null);
-                    if (value is null || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out dataset))
-                    {
-                        return UsageError(stderr, "--dataset needs a non-negative integer");
-                    }
-
-                    break;
-                case "--lenient":
-                    lenient = true;
-                    break;
-                case "--prefer-text-offsets":
-                    preferText = true;
-                    break;
-                case "--prefer-header-offsets":
-                    preferHeader = true;
-                    break;
-                case "--tolerate-off-by-one":
-                    offByOne = true;
-                    break;
-                case "--tolerate-extra-bytes":
-                    extraBytes = true;
-                    break;
-                case "--tolerate-missing-begindata":
-                    missingBegin = true;
-                    break;
-                default:
-                    return UsageError(stderr, $"unknown option '{arg}' for info");
-            }
+            return UsageError(stderr, error!);
         }
 
-        if (file is null)
+        if (parsed.Has("--help") || parsed.Has("-h"))
         {
-            return UsageError(stderr, "info needs a FILE");
+            stdout.WriteLine(Usage);
+            return Ok;
         }
 
-        if (preferText && preferHeader)
+        if (parsed.Positional.Count != 1)
         {
-            return UsageError(stderr, "--prefer-header-offsets and --prefer-text-offsets exclude each other");
+            return UsageError(stderr, parsed.Positional.Count == 0 ? "info needs a FILE" : $"info takes one FILE; got '{parsed.Positional[0]}' and '{parsed.Positional[1]}'");
         }
 
-        // --lenient is FcsReadOptions.Lenient; an explicit --prefer-header-offsets replaces its TEXT-offset preference.
-        var options = (lenient ? FcsReadOptions.Lenient : FcsReadOptions.Default) with { Dataset = dataset };
-        options = options with
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
         {
-            PreferTextDataOffsets = (options.PreferTextDataOffsets && !preferHeader) || preferText,
-            PreferHeaderDataOffsets = preferHeader,
-            TolerateEndDataOffByOne = options.TolerateEndDataOffByOne || offByOne,
-            TolerateExtraDataBytes = options.TolerateExtraDataBytes || extraBytes,
-            TolerateMissingBeginData = options.TolerateMissingBeginData || missingBegin,
-        };
+            return UsageError(stderr, error!);
+        }
 
+        var file = parsed.Positional[0];
+        return Guarded(file, stderr, () => InfoCommand.Run(file, options, parsed.Has("--json"), stdout, stderr));
+    }
+
+    private static int Export(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], ["--dataset", "--out", "--transform"], out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Positional.Count != 1 || parsed.Value("--out") is null)
+        {
+            return UsageError(stderr, "export needs one FILE and --out OUT.csv|OUT.fcs");
+        }
+
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var file = parsed.Positional[0];
+        var request = new ExportCommand.Request(file, parsed.Value("--out")!, options, parsed.Has("--compensate"), parsed.Value("--transform"));
+        return Guarded(file, stderr, () => ExportCommand.Run(request, stdout, stderr));
+    }
+
+    /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>
+    private static int Guarded(string file, TextWriter stderr, Func<int> command)
+    {
         try
         {
-            return InfoCommand.Run(file, options, json, stdout, stderr);
+            return command();
         }
         catch (FcsFormatException e)
         {
@@ -182,7 +150,7 @@ internal static class HiaimCli
             stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}{hint}");
             return Error;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliException)
         {
             stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}");
             return Error;
