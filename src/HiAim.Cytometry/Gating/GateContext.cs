@@ -1,0 +1,148 @@
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Compensation.Kernels;
+using HiAim.Cytometry.Events;
+
+namespace HiAim.Cytometry.Gating;
+
+/// <summary>
+/// Per-sample evaluation state: each (channel, compensation, transform) dimension is computed once
+/// and cached; each compensation (file spillover or named matrix) is applied once to its detectors;
+/// populations are kept as they are computed.
+/// </summary>
+internal sealed class GateContext
+{
+    private readonly EventMatrix _events;
+    private readonly Spillover? _fileSpillover;
+    private readonly IReadOnlyDictionary<string, SpectrumMatrix> _matrices;
+    private readonly Dictionary<string, float[]> _dimensions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, float[][]> _compensated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventBitset> _populations = new(StringComparer.Ordinal);
+
+    public GateContext(EventMatrix events, Spillover? fileSpillover, IReadOnlyDictionary<string, SpectrumMatrix> matrices)
+    {
+        _events = events;
+        _fileSpillover = fileSpillover;
+        _matrices = matrices;
+    }
+
+    public int EventCount => _events.EventCount;
+
+    public EventMatrix Events => _events;
+
+    /// <summary>Number of distinct dimensions computed so far (compute-once check for tests).</summary>
+    public int DimensionCount => _dimensions.Count;
+
+    public EventBitset Population(string id) =>
+        _populations.TryGetValue(id, out var set) ? set : throw new GatingException(null, $"Population '{id}' has not been evaluated.");
+
+    public void SetPopulation(string id, EventBitset set) => _populations[id] = set;
+
+    /// <summary>The values of <paramref name="dimension"/>, one per event (shared: do not write).</summary>
+    public float[] Column(Dimension dimension, Gate? gate)
+    {
+        if (_dimensions.TryGetValue(dimension.Key, out var cached))
+        {
+            return cached;
+        }
+
+        float[] values;
+        if (dimension.Ratio is { } ratio)
+        {
+            var x = Compensated(ratio.Numerator, dimension.Compensation, gate);
+            var y = Compensated(ratio.Denominator, dimension.Compensation, gate);
+            values = new float[x.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)ratio.Apply(x[i], y[i]);
+            }
+        }
+        else
+        {
+            values = Compensated(dimension.Channel!, dimension.Compensation, gate);
+        }
+
+        if (dimension.Transform is { } transform)
+        {
+            var scaled = new float[values.Length];
+            transform.Apply(values, scaled);
+            values = scaled;
+        }
+
+        _dimensions[dimension.Key] = values;
+        return values;
+    }
+
+    private float[] Compensated(string name, string compensation, Gate? gate)
+    {
+        switch (compensation)
+        {
+            case CompensationRef.Uncompensated:
+                return Raw(name, gate);
+            case CompensationRef.File:
+            {
+                if (_fileSpillover is null)
+                {
+                    return Raw(name, gate);
+                }
+
+                var j = IndexOf(_fileSpillover.Detectors, name);
+                return j < 0 ? Raw(name, gate) : CompensatedColumns(CompensationRef.File, _fileSpillover, gate)[j];
+            }
+
+            default:
+            {
+                if (!_matrices.TryGetValue(compensation, out var matrix))
+                {
+                    throw new GatingException(gate?.Id, $"compensation-ref '{compensation}' names no spectrum matrix of the strategy (known: {string.Join(", ", _matrices.Keys.Prepend(CompensationRef.File).Prepend(CompensationRef.Uncompensated))}).");
+                }
+
+                var j = matrix.IndexOf(name);
+                return j < 0 ? Raw(name, gate) : CompensatedColumns(compensation, matrix.Spillover, gate)[j];
+            }
+        }
+    }
+
+    private float[][] CompensatedColumns(string key, Spillover spillover, Gate? gate)
+    {
+        if (_compensated.TryGetValue(key, out var done))
+        {
+            return done;
+        }
+
+        var n = spillover.Count;
+        var columns = new float[n][];
+        for (var i = 0; i < n; i++)
+        {
+            columns[i] = (float[])Raw(spillover.Detectors[i], gate).Clone();
+        }
+
+        var block = new EventMatrix(spillover.Detectors, columns);
+        CompensationExtensions.Apply(block, [.. Enumerable.Range(0, n)], spillover.InverseRowMajor(), CompensateKernels.Best);
+        _compensated[key] = columns;
+        return columns;
+    }
+
+    private float[] Raw(string name, Gate? gate)
+    {
+        var index = _events.IndexOf(name);
+        if (index < 0)
+        {
+            throw new GatingException(gate?.Id, $"channel '{name}' is not in the sample (channels: {string.Join(", ", _events.ChannelNames)}).");
+        }
+
+        return _events.ColumnArray(index);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,150 @@
+using HiAim.Cytometry.Events;
+
+namespace HiAim.Cytometry.Gating;
+
+/// <summary>The result of applying a <see cref="GatingStrategy"/> to one sample.</summary>
+public sealed class GatingResult
+{
+    private readonly GateContext _context;
+    private readonly Dictionary<string, PopulationResult> _byId;
+
+    internal GatingResult(GateContext context, IReadOnlyList<PopulationResult> populations)
+    {
+        _context = context;
+        Populations = populations;
+        _byId = populations.ToDictionary(p => p.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Number of events in the sample.</summary>
+    public int EventCount => _context.EventCount;
+
+    /// <summary>Every population, in the strategy's order.</summary>
+    public IReadOnlyList<PopulationResult> Populations { get; }
+
+    /// <summary>Number of distinct dimensions (channel, compensation, transform) computed for this sample.</summary>
+    public int DimensionsComputed => _context.DimensionCount;
+
+    /// <summary>The population with id <paramref name="populationId"/>.</summary>
+    /// <param name="populationId">Gate or quadrant id.</param>
+    /// <exception cref="KeyNotFoundException">No such population.</exception>
+    public PopulationResult this[string populationId] =>
+        _byId.TryGetValue(populationId, out var p) ? p : throw new KeyNotFoundException($"No population '{populationId}'. Populations: {string.Join(", ", _byId.Keys)}.");
+
+    /// <summary>Statistics of the population's events on one dimension (computed, or taken from the cache, as the gates do).</summary>
+    /// <param name="populationId">Gate or quadrant id.</param>
+    /// <param name="dimension">The dimension (channel, compensation, transform).</param>
+    /// <returns>Count, median, mean, geometric mean and robust CV.</returns>
+    public PopulationStatistics Statistics(string populationId, Dimension dimension)
+    {
+        ArgumentNullException.ThrowIfNull(dimension);
+        return PopulationStatistics.Of(_context.Column(dimension, null), this[populationId].Members);
+    }
+
+    /// <summary>Statistics of the population's events on one channel, uncompensated and untransformed.</summary>
+    /// <param name="populationId">Gate or quadrant id.</param>
+    /// <param name="channel">Channel name.</param>
+    /// <returns>Count, median, mean, geometric mean and robust CV.</returns>
+    public PopulationStatistics Statistics(string populationId, string channel) =>
+        Statistics(populationId, new Dimension(channel));
+
+    /// <summary>The channel values the strategy was applied to.</summary>
+    public EventMatrix Events => _context.Events;
+}
+
+/// <summary>One population of a <see cref="GatingResult"/>.</summary>
+public sealed class PopulationResult
+{
+    internal PopulationResult(string id, string? parentId, EventBitset members, EventBitset? parent)
+    {
+        Id = id;
+        ParentId = parentId;
+        Members = members;
+        Count = members.Count;
+        ParentCount = parent?.Count ?? members.EventCount;
+    }
+
+    /// <summary>Population id (gate id, or quadrant id).</summary>
+    public string Id { get; }
+
+    /// <summary>Parent population, or null when the parent is all events.</summary>
+    public string? ParentId { get; }
+
+    /// <summary>Member events.</summary>
+    public EventBitset Members { get; }
+
+    /// <summary>Number of member events.</summary>
+    public int Count { get; }
+
+    /// <summary>Number of events in the parent (all events for a top-level gate).</summary>
+    public int ParentCount { get; }
+
+    /// <summary>Number of events in the sample.</summary>
+    public int TotalCount => Members.EventCount;
+
+    /// <summary>100 · Count / ParentCount (0 when the parent is empty).</summary>
+    public double PercentOfParent => ParentCount == 0 ? 0 : 100.0 * Count / ParentCount;
+
+    /// <summary>100 · Count / TotalCount (0 when the sample is empty).</summary>
+    public double PercentOfTotal => TotalCount == 0 ? 0 : 100.0 * Count / TotalCount;
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant($"{Id}: {Count} ({PercentOfParent:F2} % of parent)");
+}
+
+/// <summary>
+/// Summary statistics of a population on one dimension. NaN values are left out of every
+/// statistic; <see cref="GeometricMean"/> uses the positive values only. Percentiles interpolate
+/// linearly between order statistics (position p·(n − 1), as numpy's default and R's type 7).
+/// <see cref="RobustCv"/> = 100 · ½ (P84.13 − P15.87) / median: for a normal distribution it equals the CV.
+/// Every statistic is NaN when no value qualifies.
+/// </summary>
+/// <param name="Count">Number of member events with a non-NaN value.</param>
+/// <param name="Median">Median.</param>
+/// <param name="Mean">Arithmetic mean.</param>
+/// <param name="GeometricMean">exp(mean(ln x)) over the positive values.</param>
+/// <param name="RobustCv">Robust coefficient of variation, in percent.</param>
+public readonly record struct PopulationStatistics(int Count, double Median, double Mean, double GeometricMean, double RobustCv)
+{
+    internal static PopulationStatistics Of(float[] column, EventBitset members)
+    {
+        var values = new List<double>(members.Count);
+        foreach (var i in members.ToIndices())
+        {
+            var v = column[i];
+            if (!float.IsNaN(v))
+            {
+                values.Add(v);
+            }
+        }
+
+        if (values.Count == 0)
+        {
+            return new(0, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
+
+        values.Sort();
+        double sum = 0, logSum = 0;
+        var positives = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+            if (v > 0)
+            {
+                logSum += Math.Log(v);
+                positives++;
+            }
+        }
+
+        var median = Percentile(values, 0.5);
+        var rcv = 100 * 0.5 * (Percentile(values, 0.8413) - Percentile(values, 0.1587)) / median;
+        return new(values.Count, median, sum / values.Count, positives == 0 ? double.NaN : Math.Exp(logSum / positives), rcv);
+    }
+
+    internal static double Percentile(List<double> sorted, double p)
+    {
+        var pos = p * (sorted.Count - 1);
+        var lo = (int)Math.Floor(pos);
+        var hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + ((pos - lo) * (sorted[hi] - sorted[lo]));
+    }
+}

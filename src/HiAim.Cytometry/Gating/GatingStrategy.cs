@@ -1,0 +1,204 @@
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Fcs;
+
+namespace HiAim.Cytometry.Gating;
+
+/// <summary>
+/// A gating strategy: a tree of gates (each under an optional parent population), boolean gates over
+/// populations, and the spectrum matrices the gates' dimensions may reference. Applying it to a
+/// sample evaluates the gates in dependency order, computing each dimension once, and returns every
+/// population's membership and counts.
+/// </summary>
+/// <example>
+/// <code>
+/// var fsc = new Dimension("FSC-A");
+/// var ssc = new Dimension("SSC-A");
+/// var strategy = new GatingStrategy()
+///     .Add(new PolygonGate("Lymphocytes", null, fsc, ssc, [(2e4, 0), (9e4, 0), (9e4, 4e4), (2e4, 4e4)]))
+///     .Add(new RectangleGate("CD3+", "Lymphocytes", new GateRange(new Dimension("CD3", CompensationRef.File), 1000, null)));
+/// var result = strategy.Apply(FcsFile.Read("sample.fcs"));
+/// Console.WriteLine(result["CD3+"].PercentOfParent);
+/// </code>
+/// </example>
+public sealed class GatingStrategy
+{
+    private readonly List<Gate> _gates = [];
+    private readonly Dictionary<string, Gate> _byPopulation = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SpectrumMatrix> _matrices = new(StringComparer.Ordinal);
+
+    /// <summary>The gates in the order they were added.</summary>
+    public IReadOnlyList<Gate> Gates => _gates;
+
+    /// <summary>Named spectrum matrices, by id.</summary>
+    public IReadOnlyDictionary<string, SpectrumMatrix> Matrices => _matrices;
+
+    /// <summary>Every population id, in gate order (quadrants in their gate's order).</summary>
+    public IReadOnlyList<string> PopulationIds => [.. _gates.SelectMany(g => g.PopulationIds)];
+
+    /// <summary>Adds a gate. Its id and population ids must be new; its parent may be added later.</summary>
+    /// <param name="gate">The gate.</param>
+    /// <returns>This strategy, for chaining.</returns>
+    /// <exception cref="GatingException">An id is already used.</exception>
+    public GatingStrategy Add(Gate gate)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        if (_gates.Any(g => g.Id == gate.Id))
+        {
+            throw new GatingException(gate.Id, "a gate with this id already exists.");
+        }
+
+        foreach (var id in gate.PopulationIds)
+        {
+            if (_byPopulation.ContainsKey(id) || (id != gate.Id && _gates.Any(g => g.Id == id)) || gate.PopulationIds.Count(p => p == id) > 1)
+            {
+                throw new GatingException(gate.Id, $"population id '{id}' is already used.");
+            }
+        }
+
+        _gates.Add(gate);
+        foreach (var id in gate.PopulationIds)
+        {
+            _byPopulation[id] = gate;
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a spectrum matrix that dimensions can reference by id.</summary>
+    /// <param name="matrix">The matrix.</param>
+    /// <returns>This strategy, for chaining.</returns>
+    public GatingStrategy Add(SpectrumMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (!_matrices.TryAdd(matrix.Id, matrix))
+        {
+            throw new GatingException(null, $"Spectrum matrix '{matrix.Id}' is defined twice.");
+        }
+
+        return this;
+    }
+
+    /// <summary>The gate that defines population <paramref name="populationId"/>.</summary>
+    /// <param name="populationId">Gate id or quadrant id.</param>
+    /// <returns>The gate.</returns>
+    /// <exception cref="KeyNotFoundException">No such population.</exception>
+    public Gate GateOf(string populationId) =>
+        _byPopulation.TryGetValue(populationId, out var gate) ? gate : throw new KeyNotFoundException($"No population '{populationId}' in the strategy.");
+
+    /// <summary>
+    /// Checks the strategy: parents and boolean operands exist, compensation references resolve,
+    /// and there is no cycle. Returns the gates in evaluation order.
+    /// </summary>
+    /// <returns>Gates ordered so every gate follows its parent and its operands.</returns>
+    /// <exception cref="GatingException">The first problem found, naming the gate.</exception>
+    public IReadOnlyList<Gate> EvaluationOrder()
+    {
+        foreach (var gate in _gates)
+        {
+            foreach (var dep in Dependencies(gate))
+            {
+                if (!_byPopulation.ContainsKey(dep.Id))
+                {
+                    var hint = _gates.FirstOrDefault(g => g.Id == dep.Id) is QuadrantGate ? " (that is a quadrant gate; reference one of its quadrants)" : string.Empty;
+                    throw new GatingException(gate.Id, $"{dep.Role} '{dep.Id}' is not a population of the strategy{hint}.");
+                }
+            }
+
+            foreach (var d in gate.Dimensions)
+            {
+                if (d.Compensation is not (CompensationRef.File or CompensationRef.Uncompensated) && !_matrices.ContainsKey(d.Compensation))
+                {
+                    throw new GatingException(gate.Id, $"compensation-ref '{d.Compensation}' names no spectrum matrix of the strategy.");
+                }
+            }
+        }
+
+        // Depth-first topological sort; a grey node met again is a cycle.
+        var order = new List<Gate>(_gates.Count);
+        var state = new Dictionary<Gate, int>();
+        var path = new Stack<Gate>();
+        void Visit(Gate gate)
+        {
+            state.TryGetValue(gate, out var s);
+            if (s == 2)
+            {
+                return;
+            }
+
+            if (s == 1)
+            {
+                var cycle = path.Reverse().SkipWhile(g => g != gate).Select(g => g.Id).Append(gate.Id);
+                throw new GatingException(gate.Id, $"cycle in parents/operands: {string.Join(" → ", cycle)}.");
+            }
+
+            state[gate] = 1;
+            path.Push(gate);
+            foreach (var dep in Dependencies(gate))
+            {
+                Visit(_byPopulation[dep.Id]);
+            }
+
+            path.Pop();
+            state[gate] = 2;
+            order.Add(gate);
+        }
+
+        foreach (var gate in _gates)
+        {
+            Visit(gate);
+        }
+
+        return order;
+    }
+
+    /// <summary>Applies the strategy to channel values.</summary>
+    /// <param name="events">Channel values (scaled as FCS specifies; see <see cref="FcsFile.ToChannelValues"/>).</param>
+    /// <param name="fileSpillover">The sample's own spillover, used by dimensions with compensation "FCS"; null means none.</param>
+    /// <returns>Every population's membership and counts.</returns>
+    /// <exception cref="GatingException">The strategy is invalid or the sample lacks a channel it needs.</exception>
+    public GatingResult Apply(EventMatrix events, Spillover? fileSpillover = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var order = EvaluationOrder();
+        var context = new GateContext(events, fileSpillover, _matrices);
+        foreach (var gate in order)
+        {
+            var tests = gate.Test(context);
+            var parent = gate.ParentId is null ? null : context.Population(gate.ParentId);
+            var ids = gate.PopulationIds;
+            for (var i = 0; i < ids.Count; i++)
+            {
+                context.SetPopulation(ids[i], parent is null ? tests[i] : tests[i].And(parent));
+            }
+        }
+
+        var populations = _gates
+            .SelectMany(g => g.PopulationIds.Select(id => (Id: id, g.ParentId)))
+            .Select(p => new PopulationResult(p.Id, p.ParentId, context.Population(p.Id), p.ParentId is null ? null : context.Population(p.ParentId)))
+            .ToList();
+        return new GatingResult(context, populations);
+    }
+
+    /// <summary>Applies the strategy to an FCS sample: its channel values and its own spillover.</summary>
+    /// <param name="sample">The sample.</param>
+    /// <returns>Every population's membership and counts.</returns>
+    public GatingResult Apply(FcsFile sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return Apply(sample.ToChannelValues(), sample.Spillover);
+    }
+
+    private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)
+    {
+        if (gate.ParentId is { } parent)
+        {
+            yield return (parent, "parent");
+        }
+
+        foreach (var r in gate.References)
+        {
+            yield return (r, "operand");
+        }
+    }
+}
