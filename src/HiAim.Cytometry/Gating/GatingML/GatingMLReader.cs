@@ -30,18 +30,29 @@ internal sealed class GatingMLReader
             MaxCharactersFromEntities = 0,
         };
         XDocument doc;
+        var content = text.ReadToEnd();
+        using var xml = XmlReader.Create(new StringReader(content), settings);
         try
         {
-            using var xml = XmlReader.Create(text, settings);
             doc = XDocument.Load(xml, LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
         {
-            var element = e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase) ? "!DOCTYPE" : null;
-            throw new GatingMLException(element, e.LineNumber, $"not well-formed or not allowed XML: {e.Message}", e);
+            var dtd = e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase);
+            var line = e.LineNumber > 0 ? e.LineNumber : LineOf(content, dtd ? "<!DOCTYPE" : null);
+            var fault = dtd
+                ? "DTDs and entity declarations are not allowed in Gating-ML documents (refused for security)."
+                : $"not well-formed XML: {e.Message}";
+            throw new GatingMLException(dtd ? "!DOCTYPE" : null, line, fault, e);
         }
 
         return new GatingMLReader().ReadDocument(doc);
+    }
+
+    private static int LineOf(string content, string? marker)
+    {
+        var at = marker is null ? -1 : content.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? 0 : 1 + content.AsSpan(0, at).Count('\n');
     }
 
     private GatingStrategy ReadDocument(XDocument doc)
