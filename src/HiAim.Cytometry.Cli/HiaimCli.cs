@@ -17,6 +17,7 @@ internal static class HiaimCli
         Usage:
           hiaim info FILE [--json] [--dataset N] [lenience options]
           hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
+          hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
           hiaim --help | --version
 
         Commands:
@@ -26,8 +27,13 @@ internal static class HiaimCli
                   --transform applies to the spillover's detectors, one of asinh:T=..,M=..,A=..
                   logicle:T=..,W=..,M=..,A=..  hyperlog:T=..,W=..,M=..,A=..  log:T=..,M=..
                   linear:T=..,A=..  arcsinh:cofactor=..
+          gate    Apply a Gating-ML 2.0 strategy to each FILE (in parallel, output in argument order)
+                  and print count, % of parent and % of total per population, as a table, --json
+                  ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
+                  "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
+                  "error") and the batch goes on; the exit code is then 2.
 
-        Options (info and export):
+        Options (info, export and gate):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
           --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
           --lenient                Turn on every lenience option below (TEXT offsets preferred unless
@@ -39,7 +45,7 @@ internal static class HiaimCli
           --tolerate-missing-begindata
                                    Accept an FCS 3.x dataset without $BEGINDATA/$ENDDATA (use HEADER offsets).
 
-        Exit codes: 0 success, 2 usage error, unreadable or malformed file.
+        Exit codes: 0 success, 2 usage error, unreadable or malformed file (or strategy).
         """;
 
     /// <summary>Runs the tool.</summary>
@@ -68,6 +74,7 @@ internal static class HiaimCli
         {
             "info" => Info(args.AsSpan(1), stdout, stderr),
             "export" => Export(args.AsSpan(1), stdout, stderr),
+            "gate" => Gate(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -134,6 +141,46 @@ internal static class HiaimCli
         var file = parsed.Positional[0];
         var request = new ExportCommand.Request(file, parsed.Value("--out")!, options, parsed.Has("--compensate"), parsed.Value("--transform"));
         return Guarded(file, stderr, () => ExportCommand.Run(request, stdout, stderr));
+    }
+
+    private static int Gate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], ["--dataset", "--strategy"], out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Positional.Count == 0 || parsed.Value("--strategy") is not { } strategyPath)
+        {
+            return UsageError(stderr, "gate needs at least one FILE and --strategy GATES.xml");
+        }
+
+        if (parsed.Has("--json") && parsed.Has("--csv"))
+        {
+            return UsageError(stderr, "--json and --csv exclude each other");
+        }
+
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        Gating.GatingStrategy strategy;
+        try
+        {
+            strategy = Gating.GatingML.Load(strategyPath);
+        }
+        catch (Exception e) when (e is Gating.GatingMLException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"hiaim: {strategyPath}: {OneLine(e.Message)}");
+            return Error;
+        }
+
+        var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
+        return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr);
     }
 
     /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>

@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using HiAim.Cytometry.Fcs;
+using HiAim.Cytometry.Gating;
+
+namespace HiAim.Cytometry.Cli;
+
+/// <summary>
+/// <c>hiaim gate FILE... --strategy gates.xml [--json|--csv]</c>: applies a Gating-ML 2.0 strategy to
+/// each file (in parallel across files) and prints counts and percentages per population, in argument
+/// order. A file that cannot be read or gated is reported and the batch goes on; the exit code is 2
+/// at the end if any file failed.
+/// </summary>
+internal static class GateCommand
+{
+    public enum Format
+    {
+        Text,
+        Json,
+        Csv,
+    }
+
+    /// <summary>One file's outcome: populations, or an error message.</summary>
+    public sealed record FileResult(string File, IReadOnlyList<PopulationResult>? Populations, string? Error);
+
+    public static int Run(IReadOnlyList<string> files, GatingStrategy strategy, FcsReadOptions options, Format format, TextWriter stdout, TextWriter stderr)
+    {
+        var results = new FileResult[files.Count];
+        Parallel.For(0, files.Count, i => results[i] = GateOne(files[i], strategy, options));
+
+        foreach (var r in results.Where(r => r.Error is not null))
+        {
+            stderr.WriteLine($"hiaim: {r.File}: {r.Error}");
+        }
+
+        stdout.Write(format switch
+        {
+            Format.Json => ToJson(results),
+            Format.Csv => ToCsv(results),
+            _ => ToText(results),
+        });
+        return results.Any(r => r.Error is not null) ? HiaimCli.Error : HiaimCli.Ok;
+    }
+
+    private static FileResult GateOne(string path, GatingStrategy strategy, FcsReadOptions options)
+    {
+        try
+        {
+            var fcs = FcsFile.Read(path, options);
+            return new FileResult(path, strategy.Apply(fcs).Populations, null);
+        }
+        catch (Exception e) when (e is FcsFormatException or IOException or UnauthorizedAccessException or GatingException)
+        {
+            return new FileResult(path, null, e.Message.ReplaceLineEndings(" "));
+        }
+    }
+
+    public static string ToJson(IReadOnlyList<FileResult> results)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("files");
+            foreach (var r in results)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", r.File);
+                if (r.Populations is null)
+                {
+                    w.WriteString("error", r.Error);
+                }
+                else
+                {
+                    w.WriteStartArray("populations");
+                    foreach (var p in r.Populations)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("id", p.Id);
+                        if (p.ParentId is null)
+                        {
+                            w.WriteNull("parent");
+                        }
+                        else
+                        {
+                            w.WriteString("parent", p.ParentId);
+                        }
+
+                        w.WriteNumber("count", p.Count);
+                        w.WriteNumber("percent_parent", p.PercentOfParent);
+                        w.WriteNumber("percent_total", p.PercentOfTotal);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
+
+    public static string ToCsv(IReadOnlyList<FileResult> results)
+    {
+        var sb = new StringBuilder("file,population,parent,count,percent_parent,percent_total,error\n");
+        foreach (var r in results)
+        {
+            if (r.Populations is null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},,,,,,{Csv(r.Error!)}\n");
+                continue;
+            }
+
+            foreach (var p in r.Populations)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},{Csv(p.Id)},{Csv(p.ParentId ?? string.Empty)},{p.Count},{p.PercentOfParent:R},{p.PercentOfTotal:R},\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static string ToText(IReadOnlyList<FileResult> results)
+    {
+        var sb = new StringBuilder();
+        foreach (var r in results)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{r.File}\n");
+            if (r.Populations is null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  error: {r.Error}\n");
+                continue;
+            }
+
+            var width = Math.Max(10, r.Populations.Max(p => p.Id.Length));
+            var parentWidth = Math.Max(6, r.Populations.Max(p => (p.ParentId ?? "-").Length));
+            sb.Append(CultureInfo.InvariantCulture, $"  {"population".PadRight(width)}  {"parent".PadRight(parentWidth)}  {"count",9}  {"% parent",9}  {"% total",9}\n");
+            foreach (var p in r.Populations)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  {p.Id.PadRight(width)}  {(p.ParentId ?? "-").PadRight(parentWidth)}  {p.Count,9}  {p.PercentOfParent,9:F2}  {p.PercentOfTotal,9:F2}\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}
