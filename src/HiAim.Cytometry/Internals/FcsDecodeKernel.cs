@@ -8,7 +8,7 @@ namespace HiAim.Cytometry.Internals;
 internal abstract class FcsDecodeKernel
 {
     /// <summary>Events decoded per block: the block's bytes stay in L1 while each channel is gathered from it.</summary>
-    protected const int BlockEvents = 256;
+    protected const int BlockEvents = FcsBlock.Events;
 
     /// <summary>Name used by tests, benchmarks and the <c>HIAIM_FCS_KERNEL</c> override.</summary>
     public abstract string Name { get; }

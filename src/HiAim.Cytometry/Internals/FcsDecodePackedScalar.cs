@@ -78,4 +78,26 @@ internal sealed class FcsDecodePackedScalar : FcsDecodeKernel
         data[at..].CopyTo(tmp);
         return MemoryMarshal.Read<ulong>(tmp);
     }
+
+    /// <summary>One channel, events [<paramref name="start"/>, <paramref name="end"/>): the short heads and tails
+    /// of the vector kernels' aligned column runs.</summary>
+    internal static void DecodeChannel(ReadOnlySpan<byte> data, FcsDecodePlan plan, int channel, int start, int end, float[] column, int firstRow)
+    {
+        var w = plan.Bits;
+        var mask = plan.Masks[channel];
+        Span<byte> word = stackalloc byte[8];
+        for (var e = start; e < end; e++)
+        {
+            var bit = (e * plan.BitsPerEvent) + ((long)channel * w);
+            var at = (int)(bit >> 3);
+            var shift = (int)(bit & 7);
+            word.Clear();
+            var src = data[at..];
+            src[..Math.Min(8, src.Length)].CopyTo(word);
+            var v = plan.LittleEndian
+                ? (uint)(BinaryPrimitives.ReadUInt64LittleEndian(word) >> shift)
+                : (uint)(BinaryPrimitives.ReadUInt64BigEndian(word) >> (64 - shift - w));
+            column[firstRow + e] = v & mask;
+        }
+    }
 }

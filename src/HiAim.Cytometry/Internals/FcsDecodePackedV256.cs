@@ -22,7 +22,24 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {
         FcsKernelGuard.Check(data, plan, events, columns, firstRow);
+        if (events == 0)
+        {
+            return;
+        }
 
+        if (plan.LittleEndian)
+        {
+            Run<FlagOn>(data, plan, events, columns, firstRow);
+        }
+        else
+        {
+            Run<FlagOff>(data, plan, events, columns, firstRow);
+        }
+    }
+
+    private static unsafe void Run<TLittle>(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
+        where TLittle : struct, IKernelFlag
+    {
         // Each dword read may run up to 3 bytes past its field: keep all of them inside the span.
         var safe = events;
         while (safe > 0 && ((((safe - 1) * plan.BitsPerEvent) + ((long)(plan.Channels - 1) * plan.Bits)) >> 3) + 4 > data.Length)
@@ -30,38 +47,28 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
             safe--;
         }
 
-        var vecEnd = safe & ~(8 - 1);
-        if (plan.LittleEndian)
-        {
-            Run<FlagOn>(data, plan, vecEnd, columns, firstRow);
-        }
-        else
-        {
-            Run<FlagOff>(data, plan, vecEnd, columns, firstRow);
-        }
-
-        FcsDecodePackedScalar.DecodeRange(data, plan, vecEnd, events, columns, firstRow);
-    }
-
-    private static unsafe void Run<TLittle>(ReadOnlySpan<byte> data, FcsDecodePlan plan, int end, float[][] columns, int firstRow)
-        where TLittle : struct, IKernelFlag
-    {
         var bitsPerEvent = plan.BitsPerEvent;
         var w = plan.Bits;
         var masks = plan.Masks;
         var laneBits = Vector256<int>.Indices * (int)bitsPerEvent;
-        var step = (nint)(bitsPerEvent * 8 / 8);
+        var step = (nint)bitsPerEvent; // 8 events are a whole number of bytes
         var swapBytes = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+        using var pinned = new FcsPinnedColumns(columns, plan.Channels, firstRow);
         fixed (byte* p = data)
         {
-            for (var b = 0; b < end; b += BlockEvents)
+            for (var b = 0; b < safe; b += BlockEvents)
             {
-                var n = Math.Min(BlockEvents, end - b);
-                var block = p + (nint)(b * bitsPerEvent / 8);
                 for (var c = 0; c < plan.Channels; c++)
                 {
-                    ref var dst = ref columns[c][firstRow + b];
-                    var bits = laneBits + Vector256.Create(c * w);
+                    var col = pinned.Row(c);
+                    var (lo, hi) = FcsAlignedRun.Block(col, 8, b, safe);
+                    if (lo >= hi)
+                    {
+                        continue;
+                    }
+
+                    var startBit = (lo * bitsPerEvent) + ((long)c * w);
+                    var bits = laneBits + Vector256.Create((int)(startBit & 7));
                     var index = Vector256.ShiftRightLogical(bits, 3);
                     var shift = (bits & Vector256.Create(7)).AsUInt32();
                     if (!TLittle.Value)
@@ -70,8 +77,8 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
                     }
 
                     var mask = Vector256.Create(masks[c]);
-                    var src = block;
-                    for (var e = 0; e < n; e += 8, src += step)
+                    var src = p + (nint)(startBit >> 3);
+                    for (var e = lo; e < hi; e += 8, src += step)
                     {
                         var d = Avx2.GatherVector256((int*)src, index, 1).AsUInt32();
                         if (!TLittle.Value)
@@ -80,10 +87,18 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
                         }
 
                         var v = Avx2.ShiftRightLogicalVariable(d, shift) & mask;
-                        Vector256.ConvertToSingle(v.AsInt32()).StoreUnsafe(ref Unsafe.Add(ref dst, e));
+                        Avx.StoreAlignedNonTemporal(col + e, Vector256.ConvertToSingle(v.AsInt32()));
                     }
                 }
             }
+        }
+
+        Sse.StoreFence();
+        for (var c = 0; c < plan.Channels; c++)
+        {
+            var (head, tail) = FcsAlignedRun.Edges(pinned.Row(c), 8, safe);
+            FcsDecodePackedScalar.DecodeChannel(data, plan, c, 0, head, columns[c], firstRow);
+            FcsDecodePackedScalar.DecodeChannel(data, plan, c, tail, events, columns[c], firstRow);
         }
     }
 }

@@ -19,42 +19,44 @@ internal sealed class FcsDecodeUniform2V256 : FcsDecodeKernel
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {
         FcsKernelGuard.Check(data, plan, events, columns, firstRow);
+        if (events == 0)
+        {
+            return;
+        }
 
-        // The dword read of the last field of an event runs 2 bytes past it: keep it inside the span.
-        var safe = ((long)events * plan.Stride) + 2 <= data.Length ? events : Math.Max(0, events - 1);
-        var vecEnd = safe & ~(8 - 1);
         if (plan.LittleEndian == BitConverter.IsLittleEndian)
         {
-            Run<FlagOff>(data, plan, vecEnd, columns, firstRow);
+            Run<FlagOff>(data, plan, events, columns, firstRow);
         }
         else
         {
-            Run<FlagOn>(data, plan, vecEnd, columns, firstRow);
+            Run<FlagOn>(data, plan, events, columns, firstRow);
         }
-
-        FcsDecodeUniform2Scalar.DecodeRange(data, plan, vecEnd, events, columns, firstRow);
     }
 
-    private static unsafe void Run<TSwap>(ReadOnlySpan<byte> data, FcsDecodePlan plan, int end, float[][] columns, int firstRow)
+    private static unsafe void Run<TSwap>(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
         where TSwap : struct, IKernelFlag
     {
+        // The dword read of the last field of an event runs 2 bytes past it: keep it inside the span.
+        var safe = ((long)events * plan.Stride) + 2 <= data.Length ? events : events - 1;
         var stride = plan.Stride;
         var masks = plan.Masks;
         var index = Vector256<int>.Indices * stride;
         var step = (nint)stride * Vector256<int>.Count;
         var low = Vector256.Create(0xFF);
         var high = Vector256.Create(0xFF00);
+        using var pinned = new FcsPinnedColumns(columns, plan.Channels, firstRow);
         fixed (byte* p = data)
         {
-            for (var b = 0; b < end; b += BlockEvents)
+            for (var b = 0; b < safe; b += BlockEvents)
             {
-                var n = Math.Min(BlockEvents, end - b);
                 for (var c = 0; c < plan.Channels; c++)
                 {
-                    ref var dst = ref columns[c][firstRow + b];
-                    var src = p + ((nint)b * stride) + (c * 2);
+                    var col = pinned.Row(c);
+                    var (lo, hi) = FcsAlignedRun.Block(col, 8, b, safe);
+                    var src = p + ((nint)lo * stride) + (c * 2);
                     var mask = Vector256.Create((int)masks[c]);
-                    for (var e = 0; e < n; e += 8, src += step)
+                    for (var e = lo; e < hi; e += 8, src += step)
                     {
                         var v = Avx2.GatherVector256((int*)src, index, 1);
                         if (TSwap.Value)
@@ -62,10 +64,18 @@ internal sealed class FcsDecodeUniform2V256 : FcsDecodeKernel
                             v = (Vector256.ShiftLeft(v, 8) & high) | (Vector256.ShiftRightLogical(v, 8) & low);
                         }
 
-                        Vector256.ConvertToSingle(v & mask).StoreUnsafe(ref Unsafe.Add(ref dst, e));
+                        Avx.StoreAlignedNonTemporal(col + e, Vector256.ConvertToSingle(v & mask));
                     }
                 }
             }
+        }
+
+        Sse.StoreFence();
+        for (var c = 0; c < plan.Channels; c++)
+        {
+            var (head, tail) = FcsAlignedRun.Edges(pinned.Row(c), 8, safe);
+            FcsDecodeUniform2Scalar.DecodeChannel(data, plan, c, 0, head, columns[c], firstRow);
+            FcsDecodeUniform2Scalar.DecodeChannel(data, plan, c, tail, events, columns[c], firstRow);
         }
     }
 }

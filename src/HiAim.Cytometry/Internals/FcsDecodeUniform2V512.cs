@@ -14,7 +14,10 @@ internal sealed class FcsDecodeUniform2V512 : FcsDecodeKernel
 
     public override bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx2.IsSupported;
 
-    public override int Priority => 20;
+    /// <summary>Below the AVX2 kernel: .NET 10 has no AVX-512 gather (two AVX2 gathers are joined), these use plain
+    /// stores rather than the AVX2 kernels' non-temporal ones, and they were not measured or run on the (AVX2-only)
+    /// development machine. Tests run them wherever the CPU supports them.</summary>
+    public override int Priority => 5;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {

@@ -75,4 +75,18 @@ internal sealed class FcsDecodeUniform4Scalar : FcsDecodeKernel
             }
         }
     }
+
+    /// <summary>One channel, events [<paramref name="start"/>, <paramref name="end"/>): the short heads and tails
+    /// of the vector kernels' aligned column runs.</summary>
+    internal static void DecodeChannel(ReadOnlySpan<byte> data, FcsDecodePlan plan, int channel, int start, int end, float[] column, int firstRow)
+    {
+        var swap = plan.LittleEndian != BitConverter.IsLittleEndian;
+        var mask = plan.Masks[channel];
+        for (var e = start; e < end; e++)
+        {
+            var v = MemoryMarshal.Read<uint>(data[(int)((e * (long)plan.Stride) + (channel * 4))..]);
+            v = swap ? BinaryPrimitives.ReverseEndianness(v) : v;
+            column[firstRow + e] = plan.IsFloat ? BitConverter.UInt32BitsToSingle(v) : (float)(v & mask);
+        }
+    }
 }

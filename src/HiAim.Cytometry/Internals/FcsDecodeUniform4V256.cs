@@ -18,32 +18,34 @@ internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {
         FcsKernelGuard.Check(data, plan, events, columns, firstRow);
-        var vecEnd = events & ~7;
+        if (events == 0)
+        {
+            return;
+        }
+
         var swap = plan.LittleEndian != BitConverter.IsLittleEndian;
         if (plan.IsFloat)
         {
             if (swap)
             {
-                Run<FlagOn, FlagOff>(data, plan, vecEnd, columns, firstRow);
+                Run<FlagOn, FlagOff>(data, plan, events, columns, firstRow);
             }
             else
             {
-                Run<FlagOff, FlagOff>(data, plan, vecEnd, columns, firstRow);
+                Run<FlagOff, FlagOff>(data, plan, events, columns, firstRow);
             }
         }
         else if (swap)
         {
-            Run<FlagOn, FlagOn>(data, plan, vecEnd, columns, firstRow);
+            Run<FlagOn, FlagOn>(data, plan, events, columns, firstRow);
         }
         else
         {
-            Run<FlagOff, FlagOn>(data, plan, vecEnd, columns, firstRow);
+            Run<FlagOff, FlagOn>(data, plan, events, columns, firstRow);
         }
-
-        FcsDecodeUniform4Scalar.DecodeRange(data, plan, vecEnd, events, columns, firstRow);
     }
 
-    private static unsafe void Run<TSwap, TInt>(ReadOnlySpan<byte> data, FcsDecodePlan plan, int end, float[][] columns, int firstRow)
+    private static unsafe void Run<TSwap, TInt>(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
         where TSwap : struct, IKernelFlag
         where TInt : struct, IKernelFlag
     {
@@ -52,17 +54,19 @@ internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
         var index = Vector256<int>.Indices * stride;
         var step = (nint)stride * Vector256<int>.Count;
         var swapBytes = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+        using var pinned = new FcsPinnedColumns(columns, plan.Channels, firstRow);
         fixed (byte* p = data)
         {
-            for (var b = 0; b < end; b += BlockEvents)
+            for (var b = 0; b < events; b += BlockEvents)
             {
-                var n = Math.Min(BlockEvents, end - b);
                 for (var c = 0; c < plan.Channels; c++)
                 {
-                    ref var dst = ref columns[c][firstRow + b];
-                    var src = p + ((nint)b * stride) + (c * 4);
+                    var col = pinned.Row(c);
+                    // Each column gets 32-byte aligned non-temporal stores: no read-for-ownership of the output.
+                    var (lo, hi) = FcsAlignedRun.Block(col, 8, b, events);
+                    var src = p + ((nint)lo * stride) + (c * 4);
                     var mask = Vector256.Create(masks[c]);
-                    for (var e = 0; e < n; e += 8, src += step)
+                    for (var e = lo; e < hi; e += 8, src += step)
                     {
                         var v = Avx2.GatherVector256((int*)src, index, 1).AsUInt32();
                         if (TSwap.Value)
@@ -71,10 +75,18 @@ internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
                         }
 
                         var f = TInt.Value ? Vector256.ConvertToSingle(v & mask) : v.AsSingle();
-                        f.StoreUnsafe(ref Unsafe.Add(ref dst, e));
+                        Avx.StoreAlignedNonTemporal(col + e, f);
                     }
                 }
             }
+        }
+
+        Sse.StoreFence();
+        for (var c = 0; c < plan.Channels; c++)
+        {
+            var (head, tail) = FcsAlignedRun.Edges(pinned.Row(c), 8, events);
+            FcsDecodeUniform4Scalar.DecodeChannel(data, plan, c, 0, head, columns[c], firstRow);
+            FcsDecodeUniform4Scalar.DecodeChannel(data, plan, c, tail, events, columns[c], firstRow);
         }
     }
 }

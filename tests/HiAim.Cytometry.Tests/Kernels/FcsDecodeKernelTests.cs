@@ -170,10 +170,10 @@ public sealed class FcsDecodeKernelTests
         var plan = FcsDecodePlan.For(new KernelCase("float", 20, 32, true, new ulong[20]).Layout())!;
         var best = FcsDecodeKernels.Best(plan)!;
         Assert.Equal(FcsDecodeKernels.Supported.Where(k => k.CanDecode(plan)).Max(k => k.Priority), best.Priority);
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
-            Assert.Equal("Uniform4.V512", best.Name);
-            Assert.Equal(9, FcsDecodeKernels.Supported.Count);
+            Assert.Equal("Uniform4.V256", best.Name);
+            Assert.True(FcsDecodeKernels.Supported.Count >= 6);
         }
     }
 
