@@ -78,6 +78,9 @@ public sealed class FcsFile
     /// <summary><c>$NEXTDATA</c>: offset of the next dataset relative to this one, 0 when last.</summary>
     public long NextDataOffset { get; }
 
+    /// <summary>Absolute offset of the <c>$NEXTDATA</c> keyword (or of the TEXT when absent), for error messages.</summary>
+    internal long NextDataKeywordOffset { get; init; }
+
     /// <summary>Absolute offset of the first DATA byte used.</summary>
     public long DataStart { get; }
 
