@@ -157,29 +157,29 @@ internal static class FcsBytes
         var text = Text(file) ?? throw new InvalidOperationException("no readable TEXT");
         var delimiter = file[text.Start];
         var tokens = Tokens(file.AsSpan(text.Start, text.End - text.Start + 1));
+        string? Value(string k)
+        {
+            var i = Find(tokens, k);
+            return i >= 0 ? Encoding.Latin1.GetString(tokens[i + 1]) : null;
+        }
+
+        // Offsets the edit leaves alone move with the bytes after the TEXT; those it sets are kept as set.
+        var before = ShiftedKeywords.Append("$NEXTDATA").Select(k => (k, raw: Value(k))).ToList();
         edit(tokens);
         var oldLength = text.End - text.Start + 1;
-        var oldValues = ShiftedKeywords.Select(k => (k, i: Find(tokens, k))).Where(x => x.i >= 0)
-            .Select(x => (x.k, v: long.TryParse(Encoding.Latin1.GetString(tokens[x.i + 1]).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1))
+        var shifted = before
+            .Where(x => x.raw is not null && x.raw == Value(x.k))
+            .Select(x => (x.k, v: long.TryParse(x.raw!.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1))
+            .Where(x => x.v > text.End && x.v <= file.Length)
             .ToList();
-        var nextIndex = Find(tokens, "$NEXTDATA");
-        var oldNext = nextIndex >= 0 && long.TryParse(Encoding.Latin1.GetString(tokens[nextIndex + 1]).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var nv) ? nv : -1;
         byte[] newText = Join(delimiter, tokens);
         long delta = 0;
         for (var attempt = 0; fixOffsets && attempt < 5; attempt++)
         {
             delta = newText.Length - oldLength;
-            foreach (var (k, v) in oldValues)
+            foreach (var (k, v) in shifted)
             {
-                if (v > text.End)
-                {
-                    tokens[Find(tokens, k) + 1] = Encoding.ASCII.GetBytes((v + delta).ToString(CultureInfo.InvariantCulture));
-                }
-            }
-
-            if (oldNext > text.End)
-            {
-                tokens[Find(tokens, "$NEXTDATA") + 1] = Encoding.ASCII.GetBytes((oldNext + delta).ToString(CultureInfo.InvariantCulture));
+                tokens[Find(tokens, k) + 1] = Encoding.ASCII.GetBytes((v + delta).ToString(CultureInfo.InvariantCulture));
             }
 
             var again = Join(delimiter, tokens);

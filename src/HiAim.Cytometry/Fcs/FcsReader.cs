@@ -601,7 +601,7 @@ internal static class FcsReader
             var need = layout.DelimitedAscii ? tot * layout.Slots.Length : layout.DataBytesFor(tot);
             if (need > dataLength)
             {
-                throw new FcsDataException(KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}", "$TOT");
+                throw new FcsDataException(FcsSegment.Text, KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}", "$TOT");
             }
 
             return (int)tot;
