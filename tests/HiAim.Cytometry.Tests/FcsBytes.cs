@@ -39,6 +39,19 @@ internal static class FcsBytes
         return FcsWriter.ToArray(m, keywords, options);
     }
 
+    /// <summary>
+    /// A 2-channel × 5-event <c>$DATATYPE/A</c> file: delimited (<c>$PnB/*</c>, "123 456\n" and the like) or fixed
+    /// width (<c>$PnB/4</c>, "01230456" per event). Made from a 32-bit integer file, whose 8 bytes per event it reuses.
+    /// </summary>
+    public static byte[] Ascii(bool delimited, string? events = null)
+    {
+        var width = delimited ? "*" : "4";
+        var file = SetKeyword(SetKeyword(SetKeyword(Write(2, 5, new FcsWriteOptions { DataType = FcsDataType.Integer, IntegerBits = 32 }), "$DATATYPE", "A"), "$P1B", width), "$P2B", width);
+        events ??= delimited ? "123 456\n120\t  4\n1.5,-2\n\n1e3 0000\n9 10   " : "0123045601200004 1.5 -2001e3000000090010";
+        Encoding.ASCII.GetBytes(events, file.AsSpan(file.Length - 40));
+        return file;
+    }
+
     /// <summary>HEADER offset field at <paramref name="at"/>, or -1 when unreadable.</summary>
     public static long HeaderField(ReadOnlySpan<byte> file, int at, long baseOffset = 0)
     {
@@ -267,18 +280,20 @@ internal static class FcsBytes
             cut = SetHeaderField(cut, DataEndField, newEnd);
         }
 
+        // New values zero-padded to the old widths (readers accept that): the TEXT keeps its length, nothing moves.
+        static byte[] Padded(long value, byte[] old) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture).PadLeft(old.Length, '0'));
         var result = EditText(cut, tokens =>
         {
             var t = Find(tokens, "$TOT");
             if (t >= 0)
             {
-                tokens[t + 1] = Encoding.ASCII.GetBytes(events.ToString(CultureInfo.InvariantCulture));
+                tokens[t + 1] = Padded(events, tokens[t + 1]);
             }
 
             var e = Find(tokens, "$ENDDATA");
             if (e >= 0 && long.TryParse(Encoding.Latin1.GetString(tokens[e + 1]).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var old) && old == dataEnd)
             {
-                tokens[e + 1] = Encoding.ASCII.GetBytes(newEnd.ToString(CultureInfo.InvariantCulture));
+                tokens[e + 1] = Padded(newEnd, tokens[e + 1]);
             }
         });
         try

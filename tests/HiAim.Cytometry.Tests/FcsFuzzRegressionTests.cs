@@ -91,6 +91,30 @@ public sealed class FcsFuzzRegressionTests
     }
 
     [Fact]
+    public void Ascii_seeds_read()
+    {
+        var d = FcsFile.Read(FcsBytes.Ascii(delimited: true));
+        Assert.Equal([123f, 120, 1.5f, 1000, 9], d.Events.Column(0).ToArray());
+        Assert.Equal([456f, 4, -2, 0, 10], d.Events.Column(1).ToArray());
+        var f = FcsFile.Read(FcsBytes.Ascii(delimited: false));
+        Assert.Equal([123f, 120, 1.5f, 1000, 9], f.Events.Column(0).ToArray());
+        Assert.Equal([456f, 4, -20, 0, 10], f.Events.Column(1).ToArray());
+    }
+
+    [Fact]
+    public void Bad_fixed_width_ascii_value_is_located_in_the_file()
+    {
+        // Was: the offset within the DATA span (here 17), not within the file.
+        var file = FcsBytes.Ascii(delimited: false, "01230456012000040;x3045601230456" + "01230456");
+        var start = FcsFile.Read(file, new FcsReadOptions { SkipData = true }).DataStart;
+        var e = Assert.Throws<FcsDataException>(() => FcsFile.Read(file));
+        Assert.Equal(start + 16, e.Offset);
+        Assert.Contains("ASCII value '0;x3' is not a number", e.Fault, StringComparison.Ordinal);
+        using var stream = new MemoryStream(file);
+        Assert.Equal(start + 16, Assert.Throws<FcsDataException>(() => FcsFile.Read(stream)).Offset);
+    }
+
+    [Fact]
     public void Negative_or_garbage_nextdata()
     {
         var loop = FcsBytes.SetKeyword(One(), "$NEXTDATA", "-1");

@@ -91,6 +91,28 @@ public sealed class FcsFuzzTests(ITestOutputHelper output)
             FcsBytes.Write(2, 10, new FcsWriteOptions { DataType = FcsDataType.Integer, IntegerBits = 16 }),
             FcsBytes.Write(3, 5, null, null, seed: 2)));
         yield return ("w:empty", FcsBytes.Write(2, 0));
+        yield return ("w:ascii-delimited", FcsBytes.Ascii(delimited: true));
+        yield return ("w:ascii-fixed", FcsBytes.Ascii(delimited: false));
+        yield return ("w:fcs2.0", [.. "FCS2.0"u8, .. FcsBytes.SetKeyword(FcsBytes.Write(3, 12, new FcsWriteOptions { DataType = FcsDataType.Integer, IntegerBits = 16, Delimiter = '\\' }), "$TOT", null).AsSpan(6)]);
+    }
+
+    [Fact]
+    public void Large_corpus_files_shrink_to_cheap_seeds()
+    {
+        SharedData.RequirePath();
+        var shrunk = Seeds().Count(s => s.Name.EndsWith("@2000", StringComparison.Ordinal));
+        Assert.True(shrunk >= 30, $"only {shrunk} corpus files could be cut to 2,000 events");
+    }
+
+    [Fact]
+    public void Synthetic_seeds_read_with_default_options()
+    {
+        foreach (var (name, bytes) in SyntheticSeeds())
+        {
+            var f = FcsFile.Read(bytes, new FcsReadOptions { DoublePrecision = true });
+            Assert.True(f.Warnings.All(w => w.Code is "odd-bit-width" or "derived-tot"), $"{name}: {string.Join("; ", f.Warnings)}");
+            Assert.Equal(name == "w:two-datasets" ? 2 : 1, FcsFile.ListDatasets(bytes).Count);
+        }
     }
 
     private sealed record Failure(string Kind, string Seed, int Iteration, string Config, string Detail, string? SavedAs)

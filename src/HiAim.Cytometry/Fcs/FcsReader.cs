@@ -704,10 +704,10 @@ internal static class FcsReader
         var needed = layout.DataBytesFor(tot);
         if (source.TryGetMemory(dataStart, needed, out var memory))
         {
-            FcsDataDecoder.Decode(memory.Span, layout, tot, cols, 0);
+            DecodeAt(memory.Span, dataStart, layout, tot, cols, 0);
             if (raw is not null)
             {
-                FcsDataDecoder.Decode(memory.Span, layout, tot, raw, 0);
+                DecodeAt(memory.Span, dataStart, layout, tot, raw, 0);
             }
 
             return;
@@ -728,16 +728,31 @@ internal static class FcsReader
                 var bytes = (int)layout.DataBytesFor(n);
                 var span = buffer.AsSpan(0, bytes);
                 source.Read(offset, span);
-                FcsDataDecoder.Decode<float>(span, layout, n, cols, row);
+                DecodeAt(span, offset, layout, n, cols, row);
                 if (raw is not null)
                 {
-                    FcsDataDecoder.Decode(span, layout, n, raw, row);
+                    DecodeAt(span, offset, layout, n, raw, row);
                 }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decodes a span that starts at byte <paramref name="absOffset"/> of the file. The decoders locate
+    /// a bad fixed-width ASCII value relative to their span; the error is re-raised at its place in the file.</summary>
+    private static void DecodeAt<T>(ReadOnlySpan<byte> data, long absOffset, FcsDataLayout layout, int events, T[][] columns, int firstRow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            FcsDataDecoder.Decode(data, layout, events, columns, firstRow);
+        }
+        catch (FcsDataException e) when (e.Segment == FcsSegment.Data)
+        {
+            throw new FcsDataException(absOffset + e.Offset, e.Fault, e.Keyword, e.LenienceOption);
         }
     }
 
