@@ -115,6 +115,34 @@ public sealed class FcsFuzzRegressionTests
     }
 
     [Fact]
+    public void Nextdata_into_the_same_text_is_refused_before_it_costs_quadratic_time()
+    {
+        // n HEADERs in a row, all pointing at one large TEXT after them whose $NEXTDATA is 58: each dataset starts
+        // inside the previous one's TEXT. Following the chain used to parse that TEXT n times.
+        const int N = 2000;
+        var filler = Enumerable.Range(0, 3000).Select(i => new KeyValuePair<string, string>($"K{i}", "some value")).ToArray();
+        var single = FcsBytes.SetKeyword(FcsBytes.Write(2, 0, null, filler), "$NEXTDATA", "58");
+        var text = FcsBytes.Text(single)!.Value;
+        var textBytes = single.AsSpan(text.Start, text.End - text.Start + 1);
+        var at = FcsHeader.Length * N;
+        var file = new byte[at + textBytes.Length];
+        for (var i = 0; i < N; i++)
+        {
+            var header = single.AsSpan(0, FcsHeader.Length).ToArray();
+            header = FcsBytes.SetHeaderField(header, FcsBytes.TextStartField, at - (FcsHeader.Length * i));
+            header = FcsBytes.SetHeaderField(header, FcsBytes.TextEndField, at - (FcsHeader.Length * i) + textBytes.Length - 1);
+            header.CopyTo(file, FcsHeader.Length * i);
+        }
+
+        textBytes.CopyTo(file.AsSpan(at));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<FcsOffsetException>(() => FcsFile.ListDatasets(file));
+        Assert.Contains("inside this dataset", e.Fault, StringComparison.Ordinal);
+        Assert.Equal(at + FcsBytes.KeywordOffset(single, "$NEXTDATA") - text.Start, e.Offset);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Negative_or_garbage_nextdata()
     {
         var loop = FcsBytes.SetKeyword(One(), "$NEXTDATA", "-1");

@@ -81,6 +81,9 @@ public sealed class FcsFile
     /// <summary>Absolute offset of the <c>$NEXTDATA</c> keyword (or of the TEXT when absent), for error messages.</summary>
     internal long NextDataKeywordOffset { get; init; }
 
+    /// <summary>Absolute offset of the last byte of the segments read as keywords (TEXT, supplemental TEXT, keyword ANALYSIS).</summary>
+    internal long KeywordSegmentsEnd { get; init; }
+
     /// <summary>Absolute offset of the first DATA byte used.</summary>
     public long DataStart { get; }
 

@@ -73,6 +73,13 @@ internal static class FcsReader
             throw new FcsOffsetException(FcsSegment.Text, at, $"$NEXTDATA={nd} points {what}; datasets must follow each other", "$NEXTDATA");
         }
 
+        // A dataset that starts inside this one's keywords would have them parsed again (and again, down a
+        // chain): quadratic time for a crafted file. Real datasets follow each other.
+        if (next <= file.KeywordSegmentsEnd)
+        {
+            throw new FcsOffsetException(FcsSegment.Text, at, $"$NEXTDATA={nd} points to byte {next}, inside this dataset's TEXT (which runs to byte {file.KeywordSegmentsEnd}); datasets must follow each other", "$NEXTDATA");
+        }
+
         return next;
     }
 
@@ -106,6 +113,7 @@ internal static class FcsReader
         }
 
         var textBytes = ReadSegment(source, textStart, textEnd - textStart + 1);
+        var keywordSegmentsEnd = textEnd; // last byte of every segment parsed as keywords, for the $NEXTDATA check
         var keywords = new FcsKeywords();
         var keyOffsets = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var escapes = options.DoubledDelimiter switch
@@ -132,6 +140,7 @@ internal static class FcsReader
             {
                 var stext = ReadSegment(source, abs, sEnd - sBegin + 1);
                 ParseText(stext, abs, FcsSegment.SupplementalText, escapes, options, keywords, keyOffsets, warnings);
+                keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, baseOffset + sEnd);
             }
         }
 
@@ -173,6 +182,11 @@ internal static class FcsReader
         }
 
         var analysis = ReadAnalysis(source, header, keywords, baseOffset, options, warnings);
+        if (analysis?.Keywords is not null)
+        {
+            keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, analysis.Offset + analysis.Bytes.Length - 1);
+        }
+
         var spillover = FcsSpilloverParser.Parse(keywords, channels, warnings);
 
         var names = channels.Select(c => c.Name).ToArray();
@@ -206,6 +220,7 @@ internal static class FcsReader
         return new FcsFile(header, index, baseOffset, keywords, channels, tot, events, raw, spillover, analysis, nextData, dataStart, dataLength, warnings)
         {
             NextDataKeywordOffset = KeyOffset(keyOffsets, "$NEXTDATA", textStart),
+            KeywordSegmentsEnd = keywordSegmentsEnd,
         };
     }
 
