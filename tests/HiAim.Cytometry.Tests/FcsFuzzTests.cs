@@ -20,7 +20,7 @@ namespace HiAim.Cytometry.Tests;
 /// mutant index, to shard or replay), <c>HIAIM_FUZZ_SEED</c>, <c>HIAIM_FUZZ_TIMEOUT_MS</c> (per mutant,
 /// default 20000), <c>HIAIM_FUZZ_OUT</c> (where failing mutants and progress are written, default
 /// artifacts/fuzz). Mutant i depends only on the seed, i and the seed files, so any failure replays with
-/// <c>HIAIM_FUZZ_START=i HIAIM_FUZZ_ITERATIONS=1</c>.
+/// <c>HIAIM_FUZZ_START=i HIAIM_FUZZ_ITERATIONS=1</c>. Long sessions: <c>tools/fuzz.sh [mutants] [first] [seed]</c>.
 /// </remarks>
 public sealed class FcsFuzzTests(ITestOutputHelper output)
 {

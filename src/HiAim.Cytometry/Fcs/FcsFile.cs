@@ -98,6 +98,7 @@ public sealed class FcsFile
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="FcsFormatException">The file is malformed (the message names segment, byte offset and fault).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FcsReadOptions.Dataset"/> is negative or past the file's last dataset (a request the file cannot meet, not a defect in it).</exception>
     public static FcsFile Read(string path, FcsReadOptions? options = null)
     {
         using var source = new FileSource(path);
@@ -109,6 +110,7 @@ public sealed class FcsFile
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="FcsFormatException">The file is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FcsReadOptions.Dataset"/> is negative or past the file's last dataset.</exception>
     public static FcsFile Read(Stream stream, FcsReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -121,6 +123,7 @@ public sealed class FcsFile
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="FcsFormatException">The file is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FcsReadOptions.Dataset"/> is negative or past the file's last dataset.</exception>
     public static FcsFile Read(ReadOnlyMemory<byte> bytes, FcsReadOptions? options = null)
     {
         using var source = new MemorySource(bytes);
