@@ -78,6 +78,12 @@ public sealed class FcsFile
     /// <summary><c>$NEXTDATA</c>: offset of the next dataset relative to this one, 0 when last.</summary>
     public long NextDataOffset { get; }
 
+    /// <summary>Absolute offset of the <c>$NEXTDATA</c> keyword (or of the TEXT when absent), for error messages.</summary>
+    internal long NextDataKeywordOffset { get; init; }
+
+    /// <summary>Absolute offset of the last byte of the segments read as keywords (TEXT, supplemental TEXT, keyword ANALYSIS).</summary>
+    internal long KeywordSegmentsEnd { get; init; }
+
     /// <summary>Absolute offset of the first DATA byte used.</summary>
     public long DataStart { get; }
 
@@ -92,6 +98,7 @@ public sealed class FcsFile
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="FcsFormatException">The file is malformed (the message names segment, byte offset and fault).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FcsReadOptions.Dataset"/> is negative or past the file's last dataset (a request the file cannot meet, not a defect in it).</exception>
     public static FcsFile Read(string path, FcsReadOptions? options = null)
     {
         using var source = new FileSource(path);
@@ -103,6 +110,7 @@ public sealed class FcsFile
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="FcsFormatException">The file is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FcsReadOptions.Dataset"/> is negative or past the file's last dataset.</exception>
     public static FcsFile Read(Stream stream, FcsReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -115,6 +123,7 @@ public sealed class FcsFile
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="FcsFormatException">The file is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FcsReadOptions.Dataset"/> is negative or past the file's last dataset.</exception>
     public static FcsFile Read(ReadOnlyMemory<byte> bytes, FcsReadOptions? options = null)
     {
         using var source = new MemorySource(bytes);

@@ -91,6 +91,10 @@ public sealed class FcsDataException : FcsFormatException
     /// <inheritdoc cref="FcsFormatException(FcsSegment, long, string, string?, string?)"/>
     public FcsDataException(long offset, string fault, string? keyword = null, string? lenienceOption = null)
         : base(FcsSegment.Data, offset, fault, keyword, lenienceOption) { }
+
+    // For DATA that does not match a keyword, located at the keyword in TEXT (e.g. a $TOT larger than DATA holds).
+    internal FcsDataException(FcsSegment segment, long offset, string fault, string? keyword = null, string? lenienceOption = null)
+        : base(segment, offset, fault, keyword, lenienceOption) { }
 }
 
 /// <summary>The file is well formed but uses a feature this library refuses (e.g. <c>$MODE</c> C or U histograms).</summary>

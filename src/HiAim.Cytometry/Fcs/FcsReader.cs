@@ -29,7 +29,7 @@ internal static class FcsReader
 
             if (file.NextDataOffset == 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(options), $"Dataset {options.Dataset} requested but the file has {index + 1} dataset(s).");
+                throw new ArgumentOutOfRangeException(nameof(options), $"Dataset {options.Dataset} requested but the file has {index + 1} dataset(s) (the one at byte {file.DatasetOffset} has no $NEXTDATA).");
             }
 
             baseOffset = NextBase(source, file, visited);
@@ -57,15 +57,27 @@ internal static class FcsReader
     private static long NextBase(FcsSource source, FcsFile file, HashSet<long> visited)
     {
         visited.Add(file.DatasetOffset);
-        var next = file.DatasetOffset + file.NextDataOffset;
-        if (file.NextDataOffset < 0 || next + FcsHeader.Length > source.Length)
+        var nd = file.NextDataOffset;
+        var at = file.NextDataKeywordOffset;
+
+        // Compare before adding: a huge $NEXTDATA must not wrap around to a negative offset.
+        if (nd > source.Length - FcsHeader.Length - file.DatasetOffset)
         {
-            throw new FcsOffsetException(FcsSegment.Text, file.DatasetOffset, $"$NEXTDATA={file.NextDataOffset} points to byte {next}, past the end of the file ({source.Length} bytes)", "$NEXTDATA");
+            throw new FcsOffsetException(FcsSegment.Text, at, $"$NEXTDATA={nd} points to byte {(decimal)file.DatasetOffset + nd}, past the end of the file ({source.Length} bytes, and a dataset starts with a {FcsHeader.Length}-byte HEADER)", "$NEXTDATA");
         }
 
-        if (!visited.Add(next))
+        var next = file.DatasetOffset + nd;
+        if (nd < 0 || !visited.Add(next))
         {
-            throw new FcsOffsetException(FcsSegment.Text, file.DatasetOffset, $"$NEXTDATA={file.NextDataOffset} points back to the dataset at byte {next} (a loop)", "$NEXTDATA");
+            var what = visited.Contains(next) ? $"back to the dataset at byte {next} (a loop)" : next < 0 ? $"before the start of the file (byte {next})" : $"backwards to byte {next}";
+            throw new FcsOffsetException(FcsSegment.Text, at, $"$NEXTDATA={nd} points {what}; datasets must follow each other", "$NEXTDATA");
+        }
+
+        // A dataset that starts inside this one's keywords would have them parsed again (and again, down a
+        // chain): quadratic time for a crafted file. Real datasets follow each other.
+        if (next <= file.KeywordSegmentsEnd)
+        {
+            throw new FcsOffsetException(FcsSegment.Text, at, $"$NEXTDATA={nd} points to byte {next}, inside this dataset's TEXT (which runs to byte {file.KeywordSegmentsEnd}); datasets must follow each other", "$NEXTDATA");
         }
 
         return next;
@@ -101,6 +113,7 @@ internal static class FcsReader
         }
 
         var textBytes = ReadSegment(source, textStart, textEnd - textStart + 1);
+        var keywordSegmentsEnd = textEnd; // last byte of every segment parsed as keywords, for the $NEXTDATA check
         var keywords = new FcsKeywords();
         var keyOffsets = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var escapes = options.DoubledDelimiter switch
@@ -119,7 +132,7 @@ internal static class FcsReader
             {
                 // Some writers repeat the primary TEXT offsets here.
             }
-            else if (baseOffset + sEnd >= length || sBegin < FcsHeader.Length)
+            else if (sEnd >= length - baseOffset || sBegin < FcsHeader.Length)
             {
                 warnings.Add(new FcsWarning("bad-supplemental-text", KeyOffset(keyOffsets, "$BEGINSTEXT", textStart), $"supplemental TEXT {sBegin}-{sEnd} lies outside the file; ignored"));
             }
@@ -127,6 +140,7 @@ internal static class FcsReader
             {
                 var stext = ReadSegment(source, abs, sEnd - sBegin + 1);
                 ParseText(stext, abs, FcsSegment.SupplementalText, escapes, options, keywords, keyOffsets, warnings);
+                keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, baseOffset + sEnd);
             }
         }
 
@@ -150,22 +164,8 @@ internal static class FcsReader
         var (littleEndian, permutation) = ParseByteOrder(keywords, keyOffsets, textStart, dataType, channels);
 
         // DATA offsets
-        var (dataStart, dataEnd) = ResolveDataOffsets(header, keywords, keyOffsets, baseOffset, textStart, major, options, warnings);
+        var (dataStart, dataEnd) = ResolveDataOffsets(header, keywords, keyOffsets, baseOffset, textStart, major, length, options, warnings);
         long dataLength = dataEnd >= dataStart ? dataEnd - dataStart + 1 : 0;
-        if (dataLength > 0 && dataEnd >= length)
-        {
-            if (options.TolerateEndDataOffByOne && dataEnd == length)
-            {
-                warnings.Add(new FcsWarning("end-data-past-eof", dataEnd, "DATA end offset points one byte past the end of the file; read up to the last byte"));
-                dataEnd--;
-                dataLength--;
-            }
-            else
-            {
-                throw new FcsOffsetException(FcsSegment.Data, dataEnd, $"DATA segment {dataStart}-{dataEnd} ends past the end of the file ({length} bytes)", "$ENDDATA",
-                    dataEnd == length ? nameof(FcsReadOptions.TolerateEndDataOffByOne) : null);
-            }
-        }
 
         var layout = BuildLayout(channels, slotsMasks, dataType, littleEndian, permutation, keywords, dataLength, warnings);
         var tot = ResolveEventCount(keywords, keyOffsets, textStart, major, layout, dataLength, warnings);
@@ -174,8 +174,19 @@ internal static class FcsReader
             CheckDataLength(layout, tot, dataStart, dataLength, options, warnings);
         }
 
-        var nextData = keywords.TryGetInt64("$NEXTDATA", out var nd) ? nd : 0;
+        long nextData = 0;
+        if (keywords.TryGetValue("$NEXTDATA", out var nextText) && !long.TryParse(nextText.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out nextData))
+        {
+            warnings.Add(new FcsWarning("bad-nextdata", KeyOffset(keyOffsets, "$NEXTDATA", textStart), $"$NEXTDATA is '{nextText}', not a byte offset; this dataset is taken as the last"));
+            nextData = 0;
+        }
+
         var analysis = ReadAnalysis(source, header, keywords, baseOffset, options, warnings);
+        if (analysis?.Keywords is not null)
+        {
+            keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, analysis.Offset + analysis.Bytes.Length - 1);
+        }
+
         var spillover = FcsSpilloverParser.Parse(keywords, channels, warnings);
 
         var names = channels.Select(c => c.Name).ToArray();
@@ -206,7 +217,11 @@ internal static class FcsReader
             DecodeData(source, layout, dataStart, dataLength, tot, cols, raw);
         }
 
-        return new FcsFile(header, index, baseOffset, keywords, channels, tot, events, raw, spillover, analysis, nextData, dataStart, dataLength, warnings);
+        return new FcsFile(header, index, baseOffset, keywords, channels, tot, events, raw, spillover, analysis, nextData, dataStart, dataLength, warnings)
+        {
+            NextDataKeywordOffset = KeyOffset(keyOffsets, "$NEXTDATA", textStart),
+            KeywordSegmentsEnd = keywordSegmentsEnd,
+        };
     }
 
     private static byte[] ReadSegment(FcsSource source, long start, long count)
@@ -458,7 +473,12 @@ internal static class FcsReader
         return (ranks[0] < ranks[^1], ranks);
     }
 
-    private static (long Start, long End) ResolveDataOffsets(FcsHeader header, FcsKeywords keywords, Dictionary<string, long> keyOffsets, long baseOffset, long textStart, int major, FcsReadOptions options, List<FcsWarning> warnings)
+    /// <summary>
+    /// The DATA segment [start, end] (absolute; (0, -1) when there is none), from the HEADER or from
+    /// <c>$BEGINDATA</c>/<c>$ENDDATA</c>, checked against the file's length before any arithmetic can overflow.
+    /// Faults are reported where the offending offset is written (HEADER field or TEXT keyword).
+    /// </summary>
+    private static (long Start, long End) ResolveDataOffsets(FcsHeader header, FcsKeywords keywords, Dictionary<string, long> keyOffsets, long baseOffset, long textStart, int major, long length, FcsReadOptions options, List<FcsWarning> warnings)
     {
         var hasText = keywords.TryGetInt64("$BEGINDATA", out var tb) & keywords.TryGetInt64("$ENDDATA", out var te);
         if (keywords.Contains("$BEGINDATA") && !hasText)
@@ -469,6 +489,7 @@ internal static class FcsReader
         var headerZero = header.DataStart == 0 && header.DataEnd == 0;
         var textZero = !hasText || (tb == 0 && te == 0);
         long start, end;
+        var fromText = false;
         if (headerZero && textZero)
         {
             if (!hasText && major >= 3)
@@ -476,11 +497,11 @@ internal static class FcsReader
                 throw new FcsTextException(FcsSegment.Text, textStart, "HEADER DATA offsets are zero and $BEGINDATA/$ENDDATA are missing: the DATA segment cannot be located", "$BEGINDATA");
             }
 
-            (start, end) = (0, -1); // no data
+            return (0, -1); // no data
         }
         else if (headerZero)
         {
-            (start, end) = (tb, te);
+            (start, end, fromText) = (tb, te, true);
         }
         else if (textZero)
         {
@@ -502,7 +523,7 @@ internal static class FcsReader
             if (options.PreferTextDataOffsets)
             {
                 warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; TEXT offsets used"));
-                (start, end) = (tb, te);
+                (start, end, fromText) = (tb, te, true);
             }
             else if (options.PreferHeaderDataOffsets)
             {
@@ -516,15 +537,33 @@ internal static class FcsReader
         }
         else
         {
-            (start, end) = (tb, te);
+            (start, end, fromText) = (tb, te, true);
         }
 
-        if (end >= 0 && (start < 0 || end < start || (start < FcsHeader.Length && start != 0)))
+        var segment = fromText ? FcsSegment.Text : FcsSegment.Header;
+        var startAt = fromText ? KeyOffset(keyOffsets, "$BEGINDATA", textStart) : baseOffset + 26;
+        var endAt = fromText ? KeyOffset(keyOffsets, "$ENDDATA", textStart) : baseOffset + 34;
+        var keyword = fromText ? "$BEGINDATA" : null;
+        var relative = baseOffset > 0 ? $" (relative to the dataset at byte {baseOffset})" : "";
+        if (end < start || (start < FcsHeader.Length && start != 0))
         {
-            throw new FcsOffsetException(FcsSegment.Data, baseOffset + start, $"DATA offsets {start}-{end} do not describe a segment after the HEADER", "$BEGINDATA");
+            throw new FcsOffsetException(segment, startAt, $"DATA offsets {start}-{end}{relative} do not describe a segment after the HEADER", keyword);
         }
 
-        return end < 0 ? (0, -1) : (baseOffset + start, baseOffset + end);
+        // Offsets come from the file as any 64-bit number: compare with what is left of it, never add first.
+        if (end >= length - baseOffset)
+        {
+            var fault = $"DATA segment {start}-{end}{relative} ends past the end of the file ({length} bytes)";
+            if (end != length - baseOffset || !options.TolerateEndDataOffByOne)
+            {
+                throw new FcsOffsetException(segment, endAt, fault, fromText ? "$ENDDATA" : null, end == length - baseOffset ? nameof(FcsReadOptions.TolerateEndDataOffByOne) : null);
+            }
+
+            warnings.Add(new FcsWarning("end-data-past-eof", endAt, "DATA end offset points one byte past the end of the file; read up to the last byte"));
+            end--;
+        }
+
+        return end < start ? (0, -1) : (baseOffset + start, baseOffset + end);
     }
 
     private static FcsDataLayout BuildLayout(List<FcsChannel> channels, ulong[] masks, FcsDataType dataType, bool littleEndian, int[]? permutation, FcsKeywords keywords, long dataLength, List<FcsWarning> warnings)
@@ -584,7 +623,7 @@ internal static class FcsReader
             var need = layout.DelimitedAscii ? tot * layout.Slots.Length : layout.DataBytesFor(tot);
             if (need > dataLength)
             {
-                throw new FcsDataException(KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}", "$TOT");
+                throw new FcsDataException(FcsSegment.Text, KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}", "$TOT");
             }
 
             return (int)tot;
@@ -647,7 +686,7 @@ internal static class FcsReader
             return null;
         }
 
-        if (baseOffset + end >= source.Length || start < FcsHeader.Length)
+        if (end >= source.Length - baseOffset || start < FcsHeader.Length)
         {
             warnings.Add(new FcsWarning("bad-analysis", baseOffset + 42, $"ANALYSIS segment {start}-{end} lies outside the file; ignored"));
             return null;
@@ -687,10 +726,10 @@ internal static class FcsReader
         var needed = layout.DataBytesFor(tot);
         if (source.TryGetMemory(dataStart, needed, out var memory))
         {
-            FcsDataDecoder.Decode(memory.Span, layout, tot, cols, 0);
+            DecodeAt(memory.Span, dataStart, layout, tot, cols, 0);
             if (raw is not null)
             {
-                FcsDataDecoder.Decode(memory.Span, layout, tot, raw, 0);
+                DecodeAt(memory.Span, dataStart, layout, tot, raw, 0);
             }
 
             return;
@@ -699,7 +738,8 @@ internal static class FcsReader
         // Stream the DATA through one pooled buffer so peak memory stays near the event matrix.
         var align = layout.EventAlignment;
         var bytesPerEventCeil = Math.Max(1, (layout.BitsPerEvent + 7) / 8);
-        var chunkEvents = (int)Math.Max(align, ChunkBytes / bytesPerEventCeil / align * align);
+        // Keep the rented buffer within one 1 MiB pool bucket, and no larger than the DATA itself.
+        var chunkEvents = (int)Math.Min(tot, Math.Max(align, (ChunkBytes - 64) / bytesPerEventCeil / align * align));
         var buffer = ArrayPool<byte>.Shared.Rent((int)layout.DataBytesFor(chunkEvents) + 16);
         try
         {
@@ -710,16 +750,31 @@ internal static class FcsReader
                 var bytes = (int)layout.DataBytesFor(n);
                 var span = buffer.AsSpan(0, bytes);
                 source.Read(offset, span);
-                FcsDataDecoder.Decode<float>(span, layout, n, cols, row);
+                DecodeAt(span, offset, layout, n, cols, row);
                 if (raw is not null)
                 {
-                    FcsDataDecoder.Decode(span, layout, n, raw, row);
+                    DecodeAt(span, offset, layout, n, raw, row);
                 }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decodes a span that starts at byte <paramref name="absOffset"/> of the file. The decoders locate
+    /// a bad fixed-width ASCII value relative to their span; the error is re-raised at its place in the file.</summary>
+    private static void DecodeAt<T>(ReadOnlySpan<byte> data, long absOffset, FcsDataLayout layout, int events, T[][] columns, int firstRow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            FcsDataDecoder.Decode(data, layout, events, columns, firstRow);
+        }
+        catch (FcsDataException e) when (e.Segment == FcsSegment.Data)
+        {
+            throw new FcsDataException(absOffset + e.Offset, e.Fault, e.Keyword, e.LenienceOption);
         }
     }
 

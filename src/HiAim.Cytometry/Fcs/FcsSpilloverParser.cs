@@ -94,9 +94,11 @@ internal static partial class FcsSpilloverParser
                 continue;
             }
 
-            var from = int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
-            var to = int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
-            if (!double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || from < 1 || to < 1 || from > 64 || to > 64)
+            // TryParse: the digits may overflow an int ($DFC99999999999TO1); such detectors are out of range anyway.
+            if (!int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+                | !int.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+                || !double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)
+                || from < 1 || to < 1 || from > 64 || to > 64)
             {
                 warnings.Add(new FcsWarning("bad-spillover", -1, $"{key}/{value} ignored: not a percentage for detectors 1..64"));
                 continue;
@@ -128,6 +130,6 @@ internal static partial class FcsSpilloverParser
         return new Spillover([.. Enumerable.Range(1, n).Select(i => $"FL{i}")], m, "$DFCiTOj");
     }
 
-    [GeneratedRegex(@"^\$DFC(\d+)TO(\d+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\$DFC([0-9]+)TO([0-9]+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DfcRegex();
 }
