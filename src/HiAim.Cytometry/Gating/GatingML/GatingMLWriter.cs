@@ -298,6 +298,7 @@ internal static class GatingMLWriter
     {
         LinearTransform l => ("flin", [("T", l.T), ("A", l.A)]),
         LogTransform l => ("flog", [("T", l.T), ("M", l.M)]),
+        Arcsinh { Cofactor: not null } => throw new NotSupportedException($"Transform {t} (asinh with a cofactor) has no exact Gating-ML 2.0 fasinh form; use new Arcsinh(T, M, A)."),
         Arcsinh a => ("fasinh", [("T", a.T), ("M", a.M), ("A", a.A)]),
         Logicle l => ("logicle", [("T", l.T), ("W", l.W), ("M", l.M), ("A", l.A)]),
         Hyperlog h => ("hyperlog", [("T", h.T), ("W", h.W), ("M", h.M), ("A", h.A)]),
