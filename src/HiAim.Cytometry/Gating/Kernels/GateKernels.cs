@@ -109,7 +109,23 @@ internal sealed class PolygonEdges
         Ay = [.. ay];
         Dx = [.. dx];
         Dy = [.. dy];
+        Packed = new float[Lo.Length * Stride];
+        for (var k = 0; k < Lo.Length; k++)
+        {
+            Packed[(k * Stride) + 0] = Lo[k];
+            Packed[(k * Stride) + 1] = Hi[k];
+            Packed[(k * Stride) + 2] = Ax[k];
+            Packed[(k * Stride) + 3] = Ay[k];
+            Packed[(k * Stride) + 4] = Dx[k];
+            Packed[(k * Stride) + 5] = Dy[k];
+        }
     }
+
+    /// <summary>Floats per edge in <see cref="Packed"/>.</summary>
+    public const int Stride = 8;
+
+    /// <summary>Lo, Hi, Ax, Ay, Dx, Dy of each edge side by side (stride 8), for the vector kernels.</summary>
+    public float[] Packed { get; }
 
     public float[] Lo { get; }
 

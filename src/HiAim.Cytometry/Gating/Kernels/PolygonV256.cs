@@ -4,7 +4,11 @@ using System.Runtime.Intrinsics;
 
 namespace HiAim.Cytometry.Gating.Kernels;
 
-/// <summary>Polygon kernel: 8 events per vector, every edge broadcast, crossings accumulated by XOR.</summary>
+/// <summary>
+/// Polygon kernel: 8 events per vector, two vectors per pass over the edges (edge parameters
+/// broadcast once for both), crossings accumulated by XOR. Same per-lane operations as
+/// <see cref="PolygonScalar.Inside"/>.
+/// </summary>
 internal static class PolygonV256
 {
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
@@ -18,9 +22,9 @@ internal static class PolygonV256
         {
             var start = (nuint)(w << 6);
             ulong bits = 0;
-            for (var k = 0; k < 8; k++)
+            for (var k = 0; k < 4; k++)
             {
-                bits |= Block(ref xr, ref yr, start + (nuint)(k * 8), edges) << (k * 8);
+                bits |= Pair(ref xr, ref yr, start + (nuint)(k * 16), edges) << (k * 16);
             }
 
             words[w] = bits;
@@ -32,25 +36,35 @@ internal static class PolygonV256
         }
     }
 
+    /// <summary>16 events starting at <paramref name="offset"/>: bit i set when event offset + i is inside.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Block(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
+    private static ulong Pair(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
     {
-        var px = Vector256.LoadUnsafe(ref xr, offset);
-        var py = Vector256.LoadUnsafe(ref yr, offset);
-        var odd = Vector256<float>.Zero;
-        var lo = edges.Lo;
-        var hi = edges.Hi;
-        var ax = edges.Ax;
-        var ay = edges.Ay;
-        var dx = edges.Dx;
-        var dy = edges.Dy;
-        for (var k = 0; k < lo.Length; k++)
+        var px0 = Vector256.LoadUnsafe(ref xr, offset);
+        var py0 = Vector256.LoadUnsafe(ref yr, offset);
+        var px1 = Vector256.LoadUnsafe(ref xr, offset + 8);
+        var py1 = Vector256.LoadUnsafe(ref yr, offset + 8);
+        var odd0 = Vector256<float>.Zero;
+        var odd1 = Vector256<float>.Zero;
+        ref var e = ref MemoryMarshal.GetArrayDataReference(edges.Packed);
+        var n = edges.Count;
+        for (var k = 0; k < n; k++)
         {
-            var inY = Vector256.GreaterThanOrEqual(py, Vector256.Create(lo[k])) & Vector256.LessThan(py, Vector256.Create(hi[k]));
-            var west = Vector256.GreaterThan(Vector256.Create(dx[k]) * (py - Vector256.Create(ay[k])), (px - Vector256.Create(ax[k])) * Vector256.Create(dy[k]));
-            odd ^= inY & west;
+            ref var p = ref Unsafe.Add(ref e, k * PolygonEdges.Stride);
+            var lo = Vector256.Create(p);
+            var hi = Vector256.Create(Unsafe.Add(ref p, 1));
+            var ax = Vector256.Create(Unsafe.Add(ref p, 2));
+            var ay = Vector256.Create(Unsafe.Add(ref p, 3));
+            var dx = Vector256.Create(Unsafe.Add(ref p, 4));
+            var dy = Vector256.Create(Unsafe.Add(ref p, 5));
+            var in0 = Vector256.GreaterThanOrEqual(py0, lo) & Vector256.LessThan(py0, hi);
+            var in1 = Vector256.GreaterThanOrEqual(py1, lo) & Vector256.LessThan(py1, hi);
+            var west0 = Vector256.GreaterThan(dx * (py0 - ay), (px0 - ax) * dy);
+            var west1 = Vector256.GreaterThan(dx * (py1 - ay), (px1 - ax) * dy);
+            odd0 ^= in0 & west0;
+            odd1 ^= in1 & west1;
         }
 
-        return Vector256.ExtractMostSignificantBits(odd);
+        return (ulong)Vector256.ExtractMostSignificantBits(odd0) | ((ulong)Vector256.ExtractMostSignificantBits(odd1) << 8);
     }
 }

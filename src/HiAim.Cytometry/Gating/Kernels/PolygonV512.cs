@@ -4,7 +4,11 @@ using System.Runtime.Intrinsics;
 
 namespace HiAim.Cytometry.Gating.Kernels;
 
-/// <summary>Polygon kernel: 16 events per vector, every edge broadcast, crossings accumulated by XOR.</summary>
+/// <summary>
+/// Polygon kernel: 16 events per vector, two vectors per pass over the edges (edge parameters
+/// broadcast once for both), crossings accumulated by XOR. Same per-lane operations as
+/// <see cref="PolygonScalar.Inside"/>.
+/// </summary>
 internal static class PolygonV512
 {
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
@@ -17,10 +21,13 @@ internal static class PolygonV512
         for (var w = 0; w < full; w++)
         {
             var start = (nuint)(w << 6);
-            words[w] = Block(ref xr, ref yr, start, edges)
-                | (Block(ref xr, ref yr, start + 16, edges) << 16)
-                | (Block(ref xr, ref yr, start + 32, edges) << 32)
-                | (Block(ref xr, ref yr, start + 48, edges) << 48);
+            ulong bits = 0;
+            for (var k = 0; k < 2; k++)
+            {
+                bits |= Pair(ref xr, ref yr, start + (nuint)(k * 32), edges) << (k * 32);
+            }
+
+            words[w] = bits;
         }
 
         if ((count & 63) != 0)
@@ -29,25 +36,35 @@ internal static class PolygonV512
         }
     }
 
+    /// <summary>32 events starting at <paramref name="offset"/>: bit i set when event offset + i is inside.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Block(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
+    private static ulong Pair(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
     {
-        var px = Vector512.LoadUnsafe(ref xr, offset);
-        var py = Vector512.LoadUnsafe(ref yr, offset);
-        var odd = Vector512<float>.Zero;
-        var lo = edges.Lo;
-        var hi = edges.Hi;
-        var ax = edges.Ax;
-        var ay = edges.Ay;
-        var dx = edges.Dx;
-        var dy = edges.Dy;
-        for (var k = 0; k < lo.Length; k++)
+        var px0 = Vector512.LoadUnsafe(ref xr, offset);
+        var py0 = Vector512.LoadUnsafe(ref yr, offset);
+        var px1 = Vector512.LoadUnsafe(ref xr, offset + 16);
+        var py1 = Vector512.LoadUnsafe(ref yr, offset + 16);
+        var odd0 = Vector512<float>.Zero;
+        var odd1 = Vector512<float>.Zero;
+        ref var e = ref MemoryMarshal.GetArrayDataReference(edges.Packed);
+        var n = edges.Count;
+        for (var k = 0; k < n; k++)
         {
-            var inY = Vector512.GreaterThanOrEqual(py, Vector512.Create(lo[k])) & Vector512.LessThan(py, Vector512.Create(hi[k]));
-            var west = Vector512.GreaterThan(Vector512.Create(dx[k]) * (py - Vector512.Create(ay[k])), (px - Vector512.Create(ax[k])) * Vector512.Create(dy[k]));
-            odd ^= inY & west;
+            ref var p = ref Unsafe.Add(ref e, k * PolygonEdges.Stride);
+            var lo = Vector512.Create(p);
+            var hi = Vector512.Create(Unsafe.Add(ref p, 1));
+            var ax = Vector512.Create(Unsafe.Add(ref p, 2));
+            var ay = Vector512.Create(Unsafe.Add(ref p, 3));
+            var dx = Vector512.Create(Unsafe.Add(ref p, 4));
+            var dy = Vector512.Create(Unsafe.Add(ref p, 5));
+            var in0 = Vector512.GreaterThanOrEqual(py0, lo) & Vector512.LessThan(py0, hi);
+            var in1 = Vector512.GreaterThanOrEqual(py1, lo) & Vector512.LessThan(py1, hi);
+            var west0 = Vector512.GreaterThan(dx * (py0 - ay), (px0 - ax) * dy);
+            var west1 = Vector512.GreaterThan(dx * (py1 - ay), (px1 - ax) * dy);
+            odd0 ^= in0 & west0;
+            odd1 ^= in1 & west1;
         }
 
-        return Vector512.ExtractMostSignificantBits(odd);
+        return (ulong)Vector512.ExtractMostSignificantBits(odd0) | ((ulong)Vector512.ExtractMostSignificantBits(odd1) << 16);
     }
 }
