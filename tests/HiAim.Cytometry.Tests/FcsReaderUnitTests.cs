@@ -33,6 +33,11 @@ public sealed class FcsReaderUnitTests
         Assert.True(past.Read());
         Assert.False(past.Read());
         Assert.Equal(FcsTextIrregularity.EndOffsetPastDelimiter, past.Irregularity);
+        // Spaces after the final delimiter are padding, not a keyword.
+        var pad = new FcsTextReader(Encoding.ASCII.GetBytes("/A/1/    "));
+        Assert.True(pad.Read());
+        Assert.False(pad.Read());
+        Assert.Equal(FcsTextIrregularity.TrailingPadding, pad.Irregularity);
         // Unterminated last value is read, and flagged.
         var open = new FcsTextReader(Encoding.ASCII.GetBytes("|A|1|B|22"));
         Assert.True(open.Read());

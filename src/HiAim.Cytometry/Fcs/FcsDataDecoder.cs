@@ -21,14 +21,14 @@ internal static class FcsDataDecoder
             return;
         }
 
-        if (layout.Packed)
+        if (typeof(T) == typeof(float) && FcsFastKernels.TryDecode(data, layout, events, (float[][])(object)columns, firstRow))
         {
-            DecodePacked(data, layout, events, columns, firstRow);
             return;
         }
 
-        if (typeof(T) == typeof(float) && FcsFastKernels.TryDecode(data, layout, events, (float[][])(object)columns, firstRow))
+        if (layout.Packed)
         {
+            DecodePacked(data, layout, events, columns, firstRow);
             return;
         }
 

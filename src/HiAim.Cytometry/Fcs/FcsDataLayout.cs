@@ -1,3 +1,5 @@
+using HiAim.Cytometry.Internals;
+
 namespace HiAim.Cytometry.Fcs;
 
 /// <summary>Where and how each channel's value sits inside one event of the DATA segment.</summary>
@@ -19,7 +21,25 @@ internal sealed class FcsDataLayout
     /// <summary>Significance rank (0 = least) of each stored byte when $BYTEORD is neither ascending nor descending.</summary>
     public required int[]? Permutation { get; init; }
 
+    private FcsDecodePlan? _plan;
+    private bool _planned;
+
     public long BytesPerEvent => BitsPerEvent / 8;
+
+    /// <summary>The fast-kernel plan for this layout (computed once), or <see langword="null"/> when no kernel shape fits.</summary>
+    public FcsDecodePlan? DecodePlan
+    {
+        get
+        {
+            if (!_planned)
+            {
+                _plan = FcsDecodePlan.For(this);
+                _planned = true;
+            }
+
+            return _plan;
+        }
+    }
 
     /// <summary>Smallest number of events whose size is a whole number of bytes (chunks must start on a byte).</summary>
     public int EventAlignment => Packed ? (int)(8 / GreatestCommonDivisor(BitsPerEvent, 8)) : 1;

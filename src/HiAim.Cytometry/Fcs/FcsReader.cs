@@ -268,7 +268,14 @@ internal static class FcsReader
 
         if (irregular.HasFlag(FcsTextIrregularity.DanglingKeyword))
         {
-            warnings.Add(new FcsWarning("dangling-keyword", absOffset + reader.KeywordStart, $"{segment} ends with keyword '{Encoding.Latin1.GetString(reader.RawKeyword)}' that has no value; ignored"));
+            var dangling = Encoding.Latin1.GetString(reader.RawKeyword);
+            dangling = dangling.Length > 40 ? dangling[..40] + "…" : dangling;
+            warnings.Add(new FcsWarning("dangling-keyword", absOffset + reader.KeywordStart, $"{segment} ends with keyword '{dangling}' that has no value; ignored"));
+        }
+
+        if (irregular.HasFlag(FcsTextIrregularity.TrailingPadding))
+        {
+            warnings.Add(new FcsWarning("text-padding", absOffset + text.Length - 1, $"{segment} has padding after its final delimiter; ignored"));
         }
     }
 

@@ -40,6 +40,20 @@ public ref struct FcsTextReader
         _end = text.Length;
         _pos = 1;
         Irregularity = FcsTextIrregularity.None;
+
+        // Padding (spaces, NULs, line ends) after the final delimiter but inside the segment.
+        var padded = _end;
+        while (padded > 1 && text[padded - 1] is (byte)' ' or 0 or (byte)'\r' or (byte)'\n' && text[padded - 1] != Delimiter)
+        {
+            padded--;
+        }
+
+        if (padded < _end && text[padded - 1] == Delimiter)
+        {
+            _end = padded;
+            Irregularity |= FcsTextIrregularity.TrailingPadding;
+        }
+
         if (_end >= 3 && text[_end - 1] != Delimiter && text[_end - 2] == Delimiter)
         {
             _end--; // END offset one past the final delimiter
@@ -192,4 +206,6 @@ public enum FcsTextIrregularity
     UnterminatedValue = 2,
     /// <summary>The segment ends with a keyword that has no value (odd number of tokens).</summary>
     DanglingKeyword = 4,
+    /// <summary>Spaces or NULs follow the final delimiter inside the segment.</summary>
+    TrailingPadding = 8,
 }

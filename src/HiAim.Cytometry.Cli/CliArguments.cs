@@ -1,0 +1,126 @@
+using System.Globalization;
+using HiAim.Cytometry.Fcs;
+
+namespace HiAim.Cytometry.Cli;
+
+/// <summary>Parsed arguments of one command: positional values, flags and options with values.</summary>
+internal sealed class CliArguments
+{
+    /// <summary>Flags shared by every command that reads FCS files.</summary>
+    public static readonly string[] LenienceFlags =
+    [
+        "--lenient", "--prefer-text-offsets", "--prefer-header-offsets", "--tolerate-off-by-one", "--tolerate-extra-bytes", "--tolerate-missing-begindata",
+    ];
+
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    public List<string> Positional { get; } = [];
+
+    public bool Has(string flag) => _flags.Contains(flag);
+
+    public string? Value(string option) => _values.GetValueOrDefault(option);
+
+    /// <summary>Parses <paramref name="args"/>; returns null and sets <paramref name="error"/> on a usage error.</summary>
+    public static CliArguments? Parse(ReadOnlySpan<string> args, string command, IReadOnlyCollection<string> flags, IReadOnlyCollection<string> valueOptions, out string? error)
+    {
+        var result = new CliArguments();
+        var optionsDone = false;
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (optionsDone || !arg.StartsWith('-') || arg == "-")
+            {
+                result.Positional.Add(arg);
+                continue;
+            }
+
+            if (arg == "--")
+            {
+                optionsDone = true;
+                continue;
+            }
+
+            string? inline = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            if (valueOptions.Contains(arg))
+            {
+                var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
+                if (value is null)
+                {
+                    error = $"{arg} needs a value";
+                    return null;
+                }
+
+                result._values[arg] = value;
+            }
+            else if (flags.Contains(arg) || arg is "--help" or "-h")
+            {
+                if (inline is not null)
+                {
+                    error = $"option '{arg}' takes no value";
+                    return null;
+                }
+
+                result._flags.Add(arg);
+            }
+            else
+            {
+                error = $"unknown option '{arg}' for {command}";
+                return null;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The <c>--dataset N</c> value (0 when absent); null and an error when it is not a non-negative integer.</summary>
+    public int? Dataset(out string? error)
+    {
+        error = null;
+        var text = Value("--dataset");
+        if (text is null)
+        {
+            return 0;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+
+        error = "--dataset needs a non-negative integer";
+        return null;
+    }
+
+    /// <summary>Read options from the lenience flags; null and an error when they contradict each other.</summary>
+    public FcsReadOptions? ReadOptions(int dataset, out string? error)
+    {
+        error = null;
+        var preferText = Has("--prefer-text-offsets");
+        var preferHeader = Has("--prefer-header-offsets");
+        if (preferText && preferHeader)
+        {
+            error = "--prefer-header-offsets and --prefer-text-offsets exclude each other";
+            return null;
+        }
+
+        // --lenient is FcsReadOptions.Lenient; an explicit --prefer-header-offsets replaces its TEXT-offset preference.
+        var options = (Has("--lenient") ? FcsReadOptions.Lenient : FcsReadOptions.Default) with { Dataset = dataset };
+        return options with
+        {
+            PreferTextDataOffsets = (options.PreferTextDataOffsets && !preferHeader) || preferText,
+            PreferHeaderDataOffsets = preferHeader,
+            TolerateEndDataOffByOne = options.TolerateEndDataOffByOne || Has("--tolerate-off-by-one"),
+            TolerateExtraDataBytes = options.TolerateExtraDataBytes || Has("--tolerate-extra-bytes"),
+            TolerateMissingBeginData = options.TolerateMissingBeginData || Has("--tolerate-missing-begindata"),
+        };
+    }
+}

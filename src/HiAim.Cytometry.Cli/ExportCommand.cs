@@ -1,0 +1,91 @@
+using System.Globalization;
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Fcs;
+
+namespace HiAim.Cytometry.Cli;
+
+/// <summary><c>hiaim export</c>: channel values, optionally compensated and transformed, as CSV or FCS 3.1.</summary>
+internal static class ExportCommand
+{
+    public sealed record Request(string File, string Out, FcsReadOptions Options, bool Compensate, string? Transform);
+
+    public static int Run(Request request, TextWriter stdout, TextWriter stderr)
+    {
+        // Parse the transform before reading: a bad SPEC is a usage problem, reported before any work.
+        var transform = request.Transform is null ? null : TransformSpec.Parse(request.Transform);
+        var fcs = FcsFile.Read(request.File, request.Options);
+        var values = fcs.ToChannelValues();
+        var spillover = fcs.Spillover;
+        if ((request.Compensate || transform is not null) && spillover is null)
+        {
+            throw new CliException(request.Compensate
+                ? "--compensate was asked but the file has no spillover keyword ($SPILLOVER, SPILL, $COMP or $DFCiTOj)"
+                : "--transform applies to the spillover's detectors, but the file has no spillover keyword");
+        }
+
+        if (request.Compensate)
+        {
+            values.CompensateInPlace(spillover!);
+        }
+
+        if (transform is not null)
+        {
+            foreach (var column in spillover!.ColumnsIn(values))
+            {
+                transform.Apply(values.Column(column));
+            }
+        }
+
+        if (request.Out.EndsWith(".fcs", StringComparison.OrdinalIgnoreCase))
+        {
+            var keywords = fcs.Keywords.ToList();
+            keywords.Add(new("HIAIM VALUES", "channel values ($PnE, $PnG, $TIMESTEP applied)"));
+            if (request.Compensate)
+            {
+                keywords.Add(new("HIAIM COMPENSATED", spillover!.Source));
+            }
+
+            if (request.Transform is not null)
+            {
+                keywords.Add(new("HIAIM TRANSFORM", request.Transform));
+            }
+
+            FcsWriter.Write(request.Out, values, keywords);
+        }
+        else
+        {
+            WriteCsv(request.Out, values);
+        }
+
+        stderr.WriteLine($"hiaim: wrote {values.EventCount} events × {values.ChannelCount} channels to {request.Out}");
+        return HiaimCli.Ok;
+    }
+
+    /// <summary>One row per event, <c>$PnN</c> header, invariant culture, shortest round-trip floats.</summary>
+    public static void WriteCsv(string path, EventMatrix values)
+    {
+        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+        writer.NewLine = "\n";
+        writer.WriteLine(string.Join(',', values.ChannelNames.Select(Quote)));
+        Span<char> buffer = stackalloc char[32];
+        for (var e = 0; e < values.EventCount; e++)
+        {
+            for (var c = 0; c < values.ChannelCount; c++)
+            {
+                if (c > 0)
+                {
+                    writer.Write(',');
+                }
+
+                values[e, c].TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
+                writer.Write(buffer[..written]);
+            }
+
+            writer.Write('\n');
+        }
+    }
+
+    private static string Quote(string name) =>
+        name.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : name;
+}

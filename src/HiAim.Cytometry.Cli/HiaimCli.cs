@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Reflection;
+using HiAim.Cytometry.Fcs;
+
+namespace HiAim.Cytometry.Cli;
+
+/// <summary>Command dispatch and argument parsing for <c>hiaim</c>; callable in-process by tests.</summary>
+internal static class HiaimCli
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for usage errors, unreadable files and malformed FCS files.</summary>
+    public const int Error = 2;
+
+    public const string Usage = """
+        Usage:
+          hiaim info FILE [--json] [--dataset N] [lenience options]
+          hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
+          hiaim --help | --version
+
+        Commands:
+          info    Show version, datasets, $PAR, $TOT, channels, spillover and warnings of an FCS file.
+          export  Write channel values ($PnE/$PnG/$TIMESTEP applied) as CSV (one row per event, $PnN
+                  header) or as an FCS 3.1 float file; --compensate applies the file's own spillover;
+                  --transform applies to the spillover's detectors, one of asinh:T=..,M=..,A=..
+                  logicle:T=..,W=..,M=..,A=..  hyperlog:T=..,W=..,M=..,A=..  log:T=..,M=..
+                  linear:T=..,A=..  arcsinh:cofactor=..
+
+        Options (info and export):
+          --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
+          --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
+          --lenient                Turn on every lenience option below (TEXT offsets preferred unless
+                                   --prefer-header-offsets is given).
+          --prefer-text-offsets    HEADER and $BEGINDATA/$ENDDATA disagree: use the TEXT keywords.
+          --prefer-header-offsets  HEADER and $BEGINDATA/$ENDDATA disagree: use the HEADER offsets.
+          --tolerate-off-by-one    Accept a DATA segment one byte longer than $TOT events.
+          --tolerate-extra-bytes   Accept a DATA segment longer than $TOT events by any amount.
+          --tolerate-missing-begindata
+                                   Accept an FCS 3.x dataset without $BEGINDATA/$ENDDATA (use HEADER offsets).
+
+        Exit codes: 0 success, 2 usage error, unreadable or malformed file.
+        """;
+
+    /// <summary>Runs the tool.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="stdout">Where results go.</param>
+    /// <param name="stderr">Where usage text and errors go.</param>
+    /// <returns>The process exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return Ok;
+        }
+
+        if (args[0] is "--version" or "-V")
+        {
+            stdout.WriteLine(InformationalVersion());
+            return Ok;
+        }
+
+        return args[0] switch
+        {
+            "info" => Info(args.AsSpan(1), stdout, stderr),
+            "export" => Export(args.AsSpan(1), stdout, stderr),
+            _ => UsageError(stderr, $"unknown command '{args[0]}'"),
+        };
+    }
+
+    /// <summary>The tool's informational version (e.g. <c>0.1.0+commit</c>).</summary>
+    public static string InformationalVersion()
+    {
+        var assembly = typeof(HiaimCli).Assembly;
+        return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "unknown";
+    }
+
+    private static int Info(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], ["--dataset"], out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Has("--help") || parsed.Has("-h"))
+        {
+            stdout.WriteLine(Usage);
+            return Ok;
+        }
+
+        if (parsed.Positional.Count != 1)
+        {
+            return UsageError(stderr, parsed.Positional.Count == 0 ? "info needs a FILE" : $"info takes one FILE; got '{parsed.Positional[0]}' and '{parsed.Positional[1]}'");
+        }
+
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var file = parsed.Positional[0];
+        return Guarded(file, stderr, () => InfoCommand.Run(file, options, parsed.Has("--json"), stdout, stderr));
+    }
+
+    private static int Export(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], ["--dataset", "--out", "--transform"], out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Positional.Count != 1 || parsed.Value("--out") is null)
+        {
+            return UsageError(stderr, "export needs one FILE and --out OUT.csv|OUT.fcs");
+        }
+
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var file = parsed.Positional[0];
+        var request = new ExportCommand.Request(file, parsed.Value("--out")!, options, parsed.Has("--compensate"), parsed.Value("--transform"));
+        return Guarded(file, stderr, () => ExportCommand.Run(request, stdout, stderr));
+    }
+
+    /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>
+    private static int Guarded(string file, TextWriter stderr, Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (FcsFormatException e)
+        {
+            var flag = e.LenienceOption is null ? null : FlagFor(e.LenienceOption);
+            var hint = flag is null ? string.Empty : $" With hiaim: {flag} (or --lenient).";
+            stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}{hint}");
+            return Error;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliException)
+        {
+            stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}");
+            return Error;
+        }
+    }
+
+    /// <summary>The command-line flag for an <see cref="FcsReadOptions"/> lenience property.</summary>
+    internal static string? FlagFor(string lenienceOption) => lenienceOption switch
+    {
+        nameof(FcsReadOptions.PreferTextDataOffsets) => "--prefer-text-offsets",
+        nameof(FcsReadOptions.PreferHeaderDataOffsets) => "--prefer-header-offsets",
+        nameof(FcsReadOptions.TolerateEndDataOffByOne) => "--tolerate-off-by-one",
+        nameof(FcsReadOptions.TolerateExtraDataBytes) => "--tolerate-extra-bytes",
+        nameof(FcsReadOptions.TolerateMissingBeginData) => "--tolerate-missing-begindata",
+        _ => null,
+    };
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    private static int UsageError(TextWriter stderr, string problem)
+    {
+        stderr.WriteLine($"hiaim: {problem}");
+        stderr.WriteLine(Usage);
+        return Error;
+    }
+}

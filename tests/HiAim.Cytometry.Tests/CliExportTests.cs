@@ -1,0 +1,92 @@
+using System.Globalization;
+using HiAim.Cytometry.Cli;
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Fcs;
+
+namespace HiAim.Cytometry.Tests;
+
+public sealed class CliExportTests
+{
+    private static (int Code, string Out, string Err) Hiaim(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = HiaimCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Temp(string ext) => Path.Combine(Path.GetTempPath(), $"hiaim-export-{Guid.NewGuid():N}{ext}");
+
+    [Fact]
+    public void Csv_has_pnn_header_and_round_trip_values_of_the_channel_values()
+    {
+        var input = SharedData.Fcs("FlowIO/data1.fcs");
+        var csv = Temp(".csv");
+        try
+        {
+            var (code, _, err) = Hiaim("export", input, "--out", csv);
+            Assert.True(code == 0, err);
+            var lines = File.ReadAllLines(csv);
+            var file = FcsFile.Read(input);
+            var values = file.ToChannelValues();
+            Assert.Equal(string.Join(',', file.Channels.Select(c => c.Name)), lines[0]);
+            Assert.Equal(file.EventCount + 1, lines.Length);
+            foreach (var e in new[] { 0, 1, file.EventCount - 1 })
+            {
+                var cells = lines[e + 1].Split(',').Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                for (var c = 0; c < values.ChannelCount; c++)
+                {
+                    Assert.Equal(values[e, c], cells[c]); // shortest round-trip text parses back to the same float
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
+    public void Compensated_fcs_output_matches_the_library()
+    {
+        var input = SharedData.Fcs("fcsparser/FACS_Diva/facs_diva_test.fcs");
+        var output = Temp(".fcs");
+        try
+        {
+            var (code, _, err) = Hiaim("export", input, "--compensate", "--out", output);
+            Assert.True(code == 0, err);
+            var source = FcsFile.Read(input);
+            var expected = source.ToChannelValues().Compensate(source.Spillover!);
+            var written = FcsFile.Read(output);
+            Assert.Equal(source.Spillover!.Source, written.Keywords["HIAIM COMPENSATED"]);
+            for (var c = 0; c < expected.ChannelCount; c++)
+            {
+                Assert.True(expected.Column(c).SequenceEqual(written.Events.Column(c)), $"channel {expected.ChannelNames[c]}");
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
+    public void Compensate_without_spillover_is_a_clear_error()
+    {
+        var (code, _, err) = Hiaim("export", SharedData.Fcs("FlowIO/data1.fcs"), "--compensate", "--out", Temp(".csv"));
+        Assert.Equal(2, code);
+        Assert.Contains("no spillover", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("export", "x.fcs")]
+    [InlineData("export", "x.fcs", "--out")]
+    [InlineData("export", "x.fcs", "--out", "y.csv", "--bogus")]
+    public void Usage_errors_exit_2(params string[] args)
+    {
+        var (code, _, err) = Hiaim(args);
+        Assert.Equal(2, code);
+        Assert.Contains("Usage", err, StringComparison.Ordinal);
+    }
+}
