@@ -100,10 +100,12 @@ public class TransformsPropertyTests
             var ya = t.Apply(a);
             var yb = t.Apply(b);
 
-            // Span path too: float values in order must stay in order.
+            // Span path too: float values in order stay in order, up to the vectorized kernels' stated accuracy
+            // (≤ 6e-7 absolute on the unit scale vs the scalar twin): two inputs closer than that may swap by a few ulps.
             var span = new float[] { (float)a, (float)b, (float)a, (float)b, (float)a, (float)b, (float)a, (float)b, (float)a, (float)b, (float)a, (float)b, (float)a, (float)b, (float)a, (float)b };
             t.Apply(span, span);
-            return (ya <= yb && span[0] <= span[1] && span[14] <= span[15]).Label($"{spec}: f({a:R}) = {ya:R}, f({b:R}) = {yb:R}; span {span[0]:R} {span[1]:R}");
+            const float tolerance = 1e-6f;
+            return (ya <= yb && span[0] <= span[1] + tolerance && span[14] <= span[15] + tolerance).Label($"{spec}: f({a:R}) = {ya:R}, f({b:R}) = {yb:R}; span {span[0]:R} {span[1]:R}");
         });
     }
 
