@@ -1,12 +1,25 @@
+using HiAim.Cytometry.Transforms;
+
 namespace HiAim.Cytometry.Cli;
 
-/// <summary>The <c>--transform SPEC</c> argument, parsed into something that transforms a channel span.</summary>
+/// <summary>The <c>--transform SPEC</c> argument: a <see cref="Transform"/> parsed up front so a bad SPEC fails before any file is read.</summary>
 internal sealed class TransformSpec
 {
-    private TransformSpec() { }
+    private readonly Transform _transform;
 
-    public static TransformSpec Parse(string spec) =>
-        throw new CliException($"--transform '{spec}': transforms are not in this build yet");
+    private TransformSpec(Transform transform) => _transform = transform;
 
-    public void Apply(Span<float> values) => throw new NotSupportedException();
+    public static TransformSpec Parse(string spec)
+    {
+        try
+        {
+            return new TransformSpec(Transform.Parse(spec));
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"--transform '{spec}': {e.Message}");
+        }
+    }
+
+    public void Apply(Span<float> values) => _transform.Apply(values, values);
 }

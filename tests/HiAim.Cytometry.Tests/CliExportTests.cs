@@ -90,3 +90,59 @@ public sealed class CliExportTests
         Assert.Contains("Usage", err, StringComparison.Ordinal);
     }
 }
+
+public sealed class CliExportTransformTests
+{
+    private static (int Code, string Out, string Err) Hiaim(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = HiAim.Cytometry.Cli.HiaimCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("logicle:T=262144,W=0.5,M=4.5,A=0")]
+    [InlineData("arcsinh:cofactor=150")]
+    [InlineData("asinh:T=262144,M=4.5,A=0")]
+    public void Transform_applies_to_the_compensated_detectors_only(string spec)
+    {
+        var input = SharedData.Fcs("fcsparser/FACS_Diva/facs_diva_test.fcs");
+        var output = Path.Combine(Path.GetTempPath(), $"hiaim-export-{Guid.NewGuid():N}.fcs");
+        try
+        {
+            var (code, _, err) = Hiaim("export", input, "--compensate", "--transform", spec, "--out", output);
+            Assert.True(code == 0, err);
+            var source = HiAim.Cytometry.Fcs.FcsFile.Read(input);
+            var expected = HiAim.Cytometry.Compensation.CompensationExtensions.Compensate(source.ToChannelValues(), source.Spillover!);
+            var transform = HiAim.Cytometry.Transforms.Transform.Parse(spec);
+            var written = HiAim.Cytometry.Fcs.FcsFile.Read(output);
+            Assert.Equal(spec, written.Keywords["HIAIM TRANSFORM"]);
+            for (var c = 0; c < expected.ChannelCount; c++)
+            {
+                var isDetector = source.Spillover!.Detectors.Contains(expected.ChannelNames[c]);
+                for (var e = 0; e < 50; e++)
+                {
+                    var want = isDetector ? (float)transform.Apply(expected[e, c]) : expected[e, c];
+                    Assert.True(Math.Abs(want - written.Events[e, c]) <= 2e-6f * Math.Max(1, Math.Abs(want)), $"{expected.ChannelNames[c]}[{e}]: {written.Events[e, c]} != {want}");
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Theory]
+    [InlineData("logicle:T=262144,W=3,M=4.5")]
+    [InlineData("nonsense")]
+    [InlineData("asinh:T=abc,M=4")]
+    public void Bad_spec_is_a_clear_error(string spec)
+    {
+        var (code, _, err) = Hiaim("export", SharedData.Fcs("fcsparser/FACS_Diva/facs_diva_test.fcs"), "--transform", spec, "--out", "never.csv");
+        Assert.Equal(2, code);
+        Assert.Contains("--transform", err, StringComparison.Ordinal);
+        Assert.False(File.Exists("never.csv"));
+    }
+}

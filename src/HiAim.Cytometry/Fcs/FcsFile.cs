@@ -75,7 +75,7 @@ public sealed class FcsFile
     /// <summary>The ANALYSIS segment, when the file has one.</summary>
     public FcsAnalysis? Analysis { get; }
 
-    /// <summary><c>$NEXTDATA</c>: offset of the next dataset relative to this one, 0 when last.</summary>
+    /// <summary><c>$NEXTDATA</c> as written: offset of the next dataset relative to this one; 0 when last (a negative value is kept as written, and following it is refused).</summary>
     public long NextDataOffset { get; }
 
     /// <summary>Absolute offset of the <c>$NEXTDATA</c> keyword (or of the TEXT when absent), for error messages.</summary>

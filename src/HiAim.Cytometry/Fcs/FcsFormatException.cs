@@ -55,6 +55,8 @@ public class FcsFormatException : FormatException
 
     private static string Compose(FcsSegment segment, long offset, string fault, string? keyword, string? option)
     {
+        // Faults quote values from the file; a hostile file must not make a megabyte-long message.
+        fault = fault.Length > 400 ? string.Concat(fault.AsSpan(0, 400), "…") : fault;
         var where = keyword is null ? $"{segment} at byte {offset}" : $"{segment} at byte {offset} ({keyword})";
         var hint = option is null ? string.Empty : $" To read it anyway, set FcsReadOptions.{option} = true.";
         return $"FCS {where}: {fault}.{hint}";

@@ -545,7 +545,7 @@ internal static class FcsReader
         var endAt = fromText ? KeyOffset(keyOffsets, "$ENDDATA", textStart) : baseOffset + 34;
         var keyword = fromText ? "$BEGINDATA" : null;
         var relative = baseOffset > 0 ? $" (relative to the dataset at byte {baseOffset})" : "";
-        if (end < start || (start < FcsHeader.Length && start != 0))
+        if (end < start || (start < FcsHeader.Length && !(start == 0 && end == 0)))
         {
             throw new FcsOffsetException(segment, startAt, $"DATA offsets {start}-{end}{relative} do not describe a segment after the HEADER", keyword);
         }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -111,7 +110,7 @@ public sealed class Arcsinh : Transform
     private protected override KernelVariant[] CreateForwardKernels()
     {
         var k = _k;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Arcsinh.Forward.Scalar", KernelIsa.Scalar, (s, d) => ArcsinhScalar.Forward(k, s, d)),
             new("Arcsinh.Forward.V256", KernelIsa.Vector256, (s, d) => ArcsinhV256.Forward(k, s, d)),
             new("Arcsinh.Forward.V512", KernelIsa.Vector512, (s, d) => ArcsinhV512.Forward(k, s, d)));
@@ -119,18 +118,10 @@ public sealed class Arcsinh : Transform
 
     private protected override KernelVariant[] CreateInverseKernels()
     {
-        // x = sinh((y − offset) / gain) / scale: MultiplyAdd, Sinh, Multiply (three vectorized passes).
         var k = _k;
-        var g = (float)(1 / k.Gain);
-        var o = (float)(-k.Offset / k.Gain);
-        var s1 = (float)(1 / k.Scale);
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Arcsinh.Inverse.Scalar", KernelIsa.Scalar, (s, d) => ArcsinhScalar.Inverse(k, s, d)),
-            new("Arcsinh.Inverse.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
-            {
-                AffineScalar.Best(g, o, s, d);
-                TensorPrimitives.Sinh(d, d);
-                TensorPrimitives.Multiply(d, s1, d);
-            }));
+            new("Arcsinh.Inverse.V256", KernelIsa.Vector256, (s, d) => ArcsinhV256.Inverse(k, s, d)),
+            new("Arcsinh.Inverse.V512", KernelIsa.Vector512, (s, d) => ArcsinhV512.Inverse(k, s, d)));
     }
 }

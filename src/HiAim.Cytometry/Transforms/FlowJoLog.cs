@@ -54,7 +54,7 @@ public sealed class FlowJoLog : Transform
         var offset = (float)Offset;
         var gain = (float)(1 / (Decades * Math.Log(10)));
         var shift = (float)(-Math.Log10(Offset) / Decades);
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("FlowJoLog.Forward.Scalar", KernelIsa.Scalar, ScalarForward),
             new("FlowJoLog.Forward.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {
@@ -68,7 +68,7 @@ public sealed class FlowJoLog : Transform
     {
         var gain = (float)(Decades * Math.Log(10));
         var shift = (float)Math.Log(Offset);
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("FlowJoLog.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse),
             new("FlowJoLog.Inverse.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {

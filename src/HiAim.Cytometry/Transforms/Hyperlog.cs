@@ -58,7 +58,7 @@ public sealed class Hyperlog : Transform
     private protected override KernelVariant[] CreateForwardKernels()
     {
         var k = _k;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Hyperlog.Forward.Scalar", KernelIsa.Scalar, (s, d) => HyperlogScalar.Forward(k, s, d)),
             new("Hyperlog.Forward.V256", KernelIsa.Vector256, (s, d) => HyperlogV256.Forward(k, s, d)),
             new("Hyperlog.Forward.V512", KernelIsa.Vector512, (s, d) => HyperlogV512.Forward(k, s, d)));
@@ -67,7 +67,7 @@ public sealed class Hyperlog : Transform
     private protected override KernelVariant[] CreateInverseKernels()
     {
         var k = _k;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Hyperlog.Inverse.Scalar", KernelIsa.Scalar, (s, d) => HyperlogScalar.Inverse(k, s, d)),
             new("Hyperlog.Inverse.V256", KernelIsa.Vector256, (s, d) => HyperlogV256.Inverse(k, s, d)),
             new("Hyperlog.Inverse.V512", KernelIsa.Vector512, (s, d) => HyperlogV512.Inverse(k, s, d)));

@@ -54,7 +54,7 @@ public sealed class LinearTransform : Transform
     {
         var gain = (float)_gain;
         var offset = (float)_offset;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Linear.Forward.Scalar", KernelIsa.Scalar, ScalarForward),
             new("Linear.Forward.V256", KernelIsa.Vector256, (s, d) => AffineV256.Apply(gain, offset, s, d)),
             new("Linear.Forward.V512", KernelIsa.Vector512, (s, d) => AffineV512.Apply(gain, offset, s, d)));
@@ -64,7 +64,7 @@ public sealed class LinearTransform : Transform
     {
         var gain = (float)(T + A);
         var offset = (float)-A;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Linear.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse),
             new("Linear.Inverse.V256", KernelIsa.Vector256, (s, d) => AffineV256.Apply(gain, offset, s, d)),
             new("Linear.Inverse.V512", KernelIsa.Vector512, (s, d) => AffineV512.Apply(gain, offset, s, d)));

@@ -52,7 +52,7 @@ public sealed class LogTransform : Transform
         // y = ln(x) · 1/(M·ln10) + (1 − log10(T)/M): two passes (Log, then MultiplyAdd).
         var gain = (float)(1 / (M * Math.Log(10)));
         var offset = (float)(1 - (Math.Log10(T) / M));
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Log.Forward.Scalar", KernelIsa.Scalar, ScalarForward),
             new("Log.Forward.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {
@@ -66,7 +66,7 @@ public sealed class LogTransform : Transform
         // x = exp(y · M·ln10 + (ln T − M·ln10)).
         var gain = (float)(M * Math.Log(10));
         var offset = (float)(Math.Log(T) - (M * Math.Log(10)));
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Log.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse),
             new("Log.Inverse.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {

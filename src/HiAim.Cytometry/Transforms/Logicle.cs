@@ -98,7 +98,7 @@ public sealed class Logicle : Transform
     private protected override KernelVariant[] CreateForwardKernels()
     {
         var k = _k;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Logicle.Forward.Scalar", KernelIsa.Scalar, (s, d) => LogicleScalar.Forward(k, s, d)),
             new("Logicle.Forward.V256", KernelIsa.Vector256, (s, d) => LogicleV256.Forward(k, s, d)),
             new("Logicle.Forward.V512", KernelIsa.Vector512, (s, d) => LogicleV512.Forward(k, s, d)));
@@ -107,7 +107,7 @@ public sealed class Logicle : Transform
     private protected override KernelVariant[] CreateInverseKernels()
     {
         var k = _k;
-        return KernelRegistry.Available(
+        return KernelRegistry.Candidates(
             new("Logicle.Inverse.Scalar", KernelIsa.Scalar, (s, d) => LogicleScalar.Inverse(k, s, d)),
             new("Logicle.Inverse.V256", KernelIsa.Vector256, (s, d) => LogicleV256.Inverse(k, s, d)),
             new("Logicle.Inverse.V512", KernelIsa.Vector512, (s, d) => LogicleV512.Inverse(k, s, d)));

@@ -15,6 +15,8 @@ namespace HiAim.Cytometry.Transforms;
 /// </remarks>
 public abstract partial class Transform
 {
+    private KernelVariant[]? _forwardAll;
+    private KernelVariant[]? _inverseAll;
     private KernelVariant[]? _forward;
     private KernelVariant[]? _inverse;
 
@@ -53,11 +55,17 @@ public abstract partial class Transform
         InverseKernels[^1].Run(source, destination[..source.Length]);
     }
 
-    /// <summary>Forward kernels available here: [0] is the scalar twin, [^1] the one the span API uses.</summary>
-    internal KernelVariant[] ForwardKernels => _forward ??= CreateForwardKernels();
+    /// <summary>Forward kernels this machine accelerates: [0] is the scalar twin, [^1] the one the span API uses.</summary>
+    internal KernelVariant[] ForwardKernels => _forward ??= KernelRegistry.Available(AllForwardKernels);
 
-    /// <summary>Inverse kernels available here: [0] is the scalar twin, [^1] the one the span API uses.</summary>
-    internal KernelVariant[] InverseKernels => _inverse ??= CreateInverseKernels();
+    /// <summary>Inverse kernels this machine accelerates: [0] is the scalar twin, [^1] the one the span API uses.</summary>
+    internal KernelVariant[] InverseKernels => _inverse ??= KernelRegistry.Available(AllInverseKernels);
+
+    /// <summary>Every forward kernel written, including ISAs this machine only emulates (for tests).</summary>
+    internal KernelVariant[] AllForwardKernels => _forwardAll ??= CreateForwardKernels();
+
+    /// <summary>Every inverse kernel written, including ISAs this machine only emulates (for tests).</summary>
+    internal KernelVariant[] AllInverseKernels => _inverseAll ??= CreateInverseKernels();
 
     /// <summary>Kernel list for the forward direction; by default a scalar loop over <see cref="Apply(double)"/>.</summary>
     private protected virtual KernelVariant[] CreateForwardKernels() =>

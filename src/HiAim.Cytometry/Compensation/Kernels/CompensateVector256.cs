@@ -12,6 +12,23 @@ internal static unsafe class CompensateVector256
 
     public static void Run(float** columns, int channels, float* matrix, int start, int end)
     {
+        // Pre-broadcast coefficients so each FMA takes its coefficient as a memory operand (no shuffle per term).
+        var broadcast = GC.AllocateUninitializedArray<Vector256<float>>(channels * channels, pinned: true);
+        for (var k = 0; k < broadcast.Length; k++)
+        {
+            broadcast[k] = Vector256.Create(matrix[k]);
+        }
+
+        fixed (Vector256<float>* coefficients = broadcast)
+        {
+            Blocks(columns, channels, coefficients, start, end);
+        }
+
+        CompensateScalar.Run(columns, channels, matrix, start + ((end - start) / 8 * 8), end);
+    }
+
+    private static void Blocks(float** columns, int channels, Vector256<float>* matrix, int start, int end)
+    {
         const int lanes = 8;
         var scratch = stackalloc float[channels * lanes];
         var e = start;
@@ -25,14 +42,14 @@ internal static unsafe class CompensateVector256
                 {
                     var x = Vector256.Load(columns[i] + e);
                     var m = matrix + (i * channels) + j0;
-                    a0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[0]), a0);
-                    a1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[1]), a1);
-                    a2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[2]), a2);
-                    a3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[3]), a3);
-                    a4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[4]), a4);
-                    a5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[5]), a5);
-                    a6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[6]), a6);
-                    a7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[7]), a7);
+                    a0 = Vector256.FusedMultiplyAdd(x, m[0], a0);
+                    a1 = Vector256.FusedMultiplyAdd(x, m[1], a1);
+                    a2 = Vector256.FusedMultiplyAdd(x, m[2], a2);
+                    a3 = Vector256.FusedMultiplyAdd(x, m[3], a3);
+                    a4 = Vector256.FusedMultiplyAdd(x, m[4], a4);
+                    a5 = Vector256.FusedMultiplyAdd(x, m[5], a5);
+                    a6 = Vector256.FusedMultiplyAdd(x, m[6], a6);
+                    a7 = Vector256.FusedMultiplyAdd(x, m[7], a7);
                 }
 
                 var s = scratch + (j0 * lanes);
@@ -53,10 +70,10 @@ internal static unsafe class CompensateVector256
                 {
                     var x = Vector256.Load(columns[i] + e);
                     var m = matrix + (i * channels) + j0;
-                    a0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[0]), a0);
-                    a1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[1]), a1);
-                    a2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[2]), a2);
-                    a3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(m[3]), a3);
+                    a0 = Vector256.FusedMultiplyAdd(x, m[0], a0);
+                    a1 = Vector256.FusedMultiplyAdd(x, m[1], a1);
+                    a2 = Vector256.FusedMultiplyAdd(x, m[2], a2);
+                    a3 = Vector256.FusedMultiplyAdd(x, m[3], a3);
                 }
 
                 var s = scratch + (j0 * lanes);
@@ -71,7 +88,7 @@ internal static unsafe class CompensateVector256
                 Vector256<float> a0 = default;
                 for (var i = 0; i < channels; i++)
                 {
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(columns[i] + e), Vector256.Create(matrix[(i * channels) + j0]), a0);
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(columns[i] + e), matrix[(i * channels) + j0], a0);
                 }
 
                 a0.Store(scratch + (j0 * lanes));
@@ -83,6 +100,5 @@ internal static unsafe class CompensateVector256
             }
         }
 
-        CompensateScalar.Run(columns, channels, matrix, e, end);
     }
 }

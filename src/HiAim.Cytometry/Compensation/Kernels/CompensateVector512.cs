@@ -12,6 +12,23 @@ internal static unsafe class CompensateVector512
 
     public static void Run(float** columns, int channels, float* matrix, int start, int end)
     {
+        // Pre-broadcast coefficients so each FMA takes its coefficient as a memory operand (no shuffle per term).
+        var broadcast = GC.AllocateUninitializedArray<Vector512<float>>(channels * channels, pinned: true);
+        for (var k = 0; k < broadcast.Length; k++)
+        {
+            broadcast[k] = Vector512.Create(matrix[k]);
+        }
+
+        fixed (Vector512<float>* coefficients = broadcast)
+        {
+            Blocks(columns, channels, coefficients, start, end);
+        }
+
+        CompensateScalar.Run(columns, channels, matrix, start + ((end - start) / 16 * 16), end);
+    }
+
+    private static void Blocks(float** columns, int channels, Vector512<float>* matrix, int start, int end)
+    {
         const int lanes = 16;
         var scratch = stackalloc float[channels * lanes];
         var e = start;
@@ -25,14 +42,14 @@ internal static unsafe class CompensateVector512
                 {
                     var x = Vector512.Load(columns[i] + e);
                     var m = matrix + (i * channels) + j0;
-                    a0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[0]), a0);
-                    a1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[1]), a1);
-                    a2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[2]), a2);
-                    a3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[3]), a3);
-                    a4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[4]), a4);
-                    a5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[5]), a5);
-                    a6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[6]), a6);
-                    a7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[7]), a7);
+                    a0 = Vector512.FusedMultiplyAdd(x, m[0], a0);
+                    a1 = Vector512.FusedMultiplyAdd(x, m[1], a1);
+                    a2 = Vector512.FusedMultiplyAdd(x, m[2], a2);
+                    a3 = Vector512.FusedMultiplyAdd(x, m[3], a3);
+                    a4 = Vector512.FusedMultiplyAdd(x, m[4], a4);
+                    a5 = Vector512.FusedMultiplyAdd(x, m[5], a5);
+                    a6 = Vector512.FusedMultiplyAdd(x, m[6], a6);
+                    a7 = Vector512.FusedMultiplyAdd(x, m[7], a7);
                 }
 
                 var s = scratch + (j0 * lanes);
@@ -53,10 +70,10 @@ internal static unsafe class CompensateVector512
                 {
                     var x = Vector512.Load(columns[i] + e);
                     var m = matrix + (i * channels) + j0;
-                    a0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[0]), a0);
-                    a1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[1]), a1);
-                    a2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[2]), a2);
-                    a3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(m[3]), a3);
+                    a0 = Vector512.FusedMultiplyAdd(x, m[0], a0);
+                    a1 = Vector512.FusedMultiplyAdd(x, m[1], a1);
+                    a2 = Vector512.FusedMultiplyAdd(x, m[2], a2);
+                    a3 = Vector512.FusedMultiplyAdd(x, m[3], a3);
                 }
 
                 var s = scratch + (j0 * lanes);
@@ -71,7 +88,7 @@ internal static unsafe class CompensateVector512
                 Vector512<float> a0 = default;
                 for (var i = 0; i < channels; i++)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Load(columns[i] + e), Vector512.Create(matrix[(i * channels) + j0]), a0);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Load(columns[i] + e), matrix[(i * channels) + j0], a0);
                 }
 
                 a0.Store(scratch + (j0 * lanes));
@@ -83,6 +100,5 @@ internal static unsafe class CompensateVector512
             }
         }
 
-        CompensateScalar.Run(columns, channels, matrix, e, end);
     }
 }

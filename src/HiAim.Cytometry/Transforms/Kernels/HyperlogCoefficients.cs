@@ -51,12 +51,13 @@ internal sealed class HyperlogCoefficients
         FF = (float)F;
         InverseBF = (float)(1 / B);
         KneeF = (float)Knee;
-        LinearSlopeF = (float)(LowerW / Knee);
+        LinearSlopeF = (float)(1 / Taylor[0]); // tangent at x1: an upper bound of the root (EH is convex)
         TaylorF = [.. Taylor.Select(v => (float)v)];
 
         // Above BigX, c·y and f are below 1e-9 of x: y = ln(x/a)/b to float precision.
         BigX = Math.Min(1e30, Math.Max(1e9 * (Math.Abs(F) + (64 * C) + LowerA), 1e6));
         BigXF = (float)BigX;
+        YBigF = (float)(Math.Log(BigX / LowerA) / B);
     }
 
     public double T { get; }
@@ -116,4 +117,7 @@ internal sealed class HyperlogCoefficients
     public float[] TaylorF { get; }
 
     public float BigXF { get; }
+
+    /// <summary>ln(BigX/a)/b: the pure-log scale value at BigX (caps the first guess).</summary>
+    public float YBigF { get; }
 }

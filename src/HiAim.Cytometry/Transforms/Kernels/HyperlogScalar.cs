@@ -26,7 +26,9 @@ internal static class HyperlogScalar
             return negative ? double.NegativeInfinity : double.PositiveInfinity;
         }
 
-        var y = value < k.Knee ? k.X1 + (value * k.LowerW / k.Knee) : Math.Log(value / k.LowerA) / k.B;
+        // The root lies in [x1, x1 + value/EH'(x1)] because EH is convex: start from the smaller of
+        // that tangent bound and ln(value/a)/b, never below x1.
+        var y = Math.Max(k.X1, Math.Min(k.X1 + (value / k.Taylor[0]), Math.Log(value / k.LowerA) / k.B));
         var tolerance = 3 * 2.220446049250313e-16 * Math.Max(1, y); // 3·DBL_EPSILON, relative above 1
         for (var i = 0; i < 60; i++)
         {

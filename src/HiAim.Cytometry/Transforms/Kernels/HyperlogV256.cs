@@ -7,13 +7,13 @@ namespace HiAim.Cytometry.Transforms.Kernels;
 /// <summary>
 /// Hyperlog on <see cref="Vector256{T}"/> (8 floats). Forward: first guess (linear below EH(x0), else
 /// ln(x/a)/b), then <see cref="HalleySteps"/> fixed Halley steps on EH(y) − |x| in float;
-/// |x| above <see cref="HyperlogCoefficients.BigX"/> takes y = ln(|x|/a)/b directly. Inverse:
-/// EH(y) directly, or its Taylor series within w/4 of x1. Tails go to <see cref="HyperlogScalar"/>.
+/// |x| above <see cref="HyperlogCoefficients.BigX"/> takes y = ln(|x|/a)/b directly. Inverse (in double, widened
+/// from float): EH(y) directly, or its Taylor series within w/4 of x1. Tails go to <see cref="HyperlogScalar"/>.
 /// </summary>
 internal static class HyperlogV256
 {
     /// <summary>Fixed number of Halley steps; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 3;
+    public const int HalleySteps = 2;
 
     public static void Forward(HyperlogCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
@@ -45,12 +45,13 @@ internal static class HyperlogV256
         nuint i = 0;
         if (n >= (nuint)Vector256<float>.Count)
         {
-            var c = new Constants(k);
-            var taylor = k.TaylorF;
+            var c = new InverseConstants(k);
+            var taylor = k.Taylor;
             var last = n - (nuint)Vector256<float>.Count;
             for (; i <= last; i += (nuint)Vector256<float>.Count)
             {
-                InverseCore(Vector256.LoadUnsafe(ref src, i), c, taylor).StoreUnsafe(ref dst, i);
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref src, i));
+                Vector256.Narrow(InverseCore(lower, c, taylor), InverseCore(upper, c, taylor)).StoreUnsafe(ref dst, i);
             }
         }
 
@@ -65,8 +66,13 @@ internal static class HyperlogV256
     {
         var t = Vector256.Abs(x);
         var v = Vector256.Min(t, c.BigX);
-        var logGuess = (Vector256.Log(v) - c.LogA) * c.InverseB;
-        var y = Vector256.ConditionalSelect(Vector256.LessThan(v, c.Knee), Vector256.FusedMultiplyAdd(v, c.LinearSlope, c.X1), logGuess);
+
+        // The root lies in [x1, x1 + v/B'(x1)] (B is convex above x1); start from the smaller of
+        // the tangent and the pure-log estimate, never below x1. One Log serves the guess and the
+        // large-|x| result.
+        var logT = (Vector256.Log(t) - c.LogA) * c.InverseB;
+        var y = Vector256.Min(Vector256.FusedMultiplyAdd(v, c.LinearSlope, c.X1), Vector256.Min(logT, c.YBig));
+        y = Vector256.Max(y, c.X1);
         for (var step = 0; step < HalleySteps; step++)
         {
             var ae = Vector256.Exp(Vector256.FusedMultiplyAdd(c.B, y, c.LogA));
@@ -77,15 +83,16 @@ internal static class HyperlogV256
             y -= (r * twoD1) / Vector256.FusedMultiplyAdd(twoD1, d1, -(r * d2));
         }
 
-        var big = (Vector256.Log(t) - c.LogA) * c.InverseB;
-        y = Vector256.ConditionalSelect(Vector256.GreaterThan(t, c.BigX), big, y);
+        y = Vector256.ConditionalSelect(Vector256.GreaterThan(t, c.BigX), logT, y);
         y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), c.TwoX1 - y, y);
         y = Vector256.ConditionalSelect(Vector256.Equals(x, Vector256<float>.Zero), c.X1, y);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x); // NaN stays NaN
     }
 
+    // The inverse runs in double: y − x1 must be formed exactly for the Taylor branch, which float
+    // cannot do next to x1.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> InverseCore(Vector256<float> y, in Constants c, float[] taylor)
+    private static Vector256<double> InverseCore(Vector256<double> y, in InverseConstants c, double[] taylor)
     {
         var negative = Vector256.LessThan(y, c.X1);
         var s = Vector256.ConditionalSelect(negative, c.TwoX1 - y, y);
@@ -103,6 +110,17 @@ internal static class HyperlogV256
         return Vector256.ConditionalSelect(negative, -value, value);
     }
 
+    private readonly struct InverseConstants(HyperlogCoefficients k)
+    {
+        public readonly Vector256<double> X1 = Vector256.Create(k.X1);
+        public readonly Vector256<double> TwoX1 = Vector256.Create(2 * k.X1);
+        public readonly Vector256<double> XTaylor = Vector256.Create(k.XTaylor);
+        public readonly Vector256<double> B = Vector256.Create(k.B);
+        public readonly Vector256<double> LogA = Vector256.Create(Math.Log(k.LowerA));
+        public readonly Vector256<double> C = Vector256.Create(k.C);
+        public readonly Vector256<double> F = Vector256.Create(k.F);
+    }
+
     private readonly struct Constants(HyperlogCoefficients k)
     {
         public readonly Vector256<float> X1 = Vector256.Create(k.X1F);
@@ -117,5 +135,6 @@ internal static class HyperlogV256
         public readonly Vector256<float> Knee = Vector256.Create(k.KneeF);
         public readonly Vector256<float> LinearSlope = Vector256.Create(k.LinearSlopeF);
         public readonly Vector256<float> BigX = Vector256.Create(k.BigXF);
+        public readonly Vector256<float> YBig = Vector256.Create(k.YBigF);
     }
 }

@@ -60,6 +60,7 @@ internal sealed class LogicleCoefficients
         // (to float precision); below it the Halley iteration cannot overflow a float.
         BigX = Math.Min(1e30, Math.Max(1e9 * (Math.Abs(F) + (C * Math.Exp(-D * X1)) + LowerA), 1e6));
         BigXF = (float)BigX;
+        YBigF = (float)(Math.Log(BigX / LowerA) / B);
     }
 
     public double T { get; }
@@ -123,6 +124,9 @@ internal sealed class LogicleCoefficients
     public float[] TaylorF { get; }
 
     public float BigXF { get; }
+
+    /// <summary>ln(BigX/a)/b: the pure-log scale value at BigX (caps the first guess).</summary>
+    public float YBigF { get; }
 
     /// <summary>
     /// Solves 2·ln(d/b) + w·(b + d) = 0 for d in (0, b] (the logicle condition), with a

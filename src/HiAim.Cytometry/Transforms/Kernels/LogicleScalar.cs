@@ -27,7 +27,10 @@ internal static class LogicleScalar
             return negative ? double.NegativeInfinity : double.PositiveInfinity;
         }
 
-        var y = value < k.F ? k.X1 + (value / k.Taylor[0]) : Math.Log(value / k.LowerA) / k.B;
+        // The root lies in [x1, x1 + value/B'(x1)] because B is convex above x1: start from the
+        // smaller of that tangent bound and ln(value/a)/b, never below x1. (A start below x1, as a
+        // pure log guess gives for tiny values when W = 0, makes Halley crawl.)
+        var y = Math.Max(k.X1, Math.Min(k.X1 + (value / k.Taylor[0]), Math.Log(value / k.LowerA) / k.B));
         var tolerance = 3 * 2.220446049250313e-16 * Math.Max(1, y); // 3·DBL_EPSILON, relative above 1
         for (var i = 0; i < 60; i++)
         {

@@ -8,13 +8,13 @@ namespace HiAim.Cytometry.Transforms.Kernels;
 /// Logicle on <see cref="Vector512{T}"/> (16 floats). Forward: first guess (linear below f, else
 /// ln(x/a)/b), then <see cref="HalleySteps"/> fixed Halley steps on B(y) − |x| in float with
 /// a·e^(b·y) and c·e^(−d·y) written as single Exp calls; |x| above <see cref="LogicleCoefficients.BigX"/>
-/// takes y = ln(|x|/a)/b directly. Inverse: B(y) directly, or its Taylor series within w/4 of x1.
+/// takes y = ln(|x|/a)/b directly. Inverse (in double, widened from float): B(y) directly, or its Taylor series within w/4 of x1.
 /// Tails go to <see cref="LogicleScalar"/>.
 /// </summary>
 internal static class LogicleV512
 {
     /// <summary>Fixed number of Halley steps; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 3;
+    public const int HalleySteps = 2;
 
     public static void Forward(LogicleCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
@@ -46,12 +46,13 @@ internal static class LogicleV512
         nuint i = 0;
         if (n >= (nuint)Vector512<float>.Count)
         {
-            var c = new Constants(k);
-            var taylor = k.TaylorF;
+            var c = new InverseConstants(k);
+            var taylor = k.Taylor;
             var last = n - (nuint)Vector512<float>.Count;
             for (; i <= last; i += (nuint)Vector512<float>.Count)
             {
-                InverseCore(Vector512.LoadUnsafe(ref src, i), c, taylor).StoreUnsafe(ref dst, i);
+                var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref src, i));
+                Vector512.Narrow(InverseCore(lower, c, taylor), InverseCore(upper, c, taylor)).StoreUnsafe(ref dst, i);
             }
         }
 
@@ -66,8 +67,13 @@ internal static class LogicleV512
     {
         var t = Vector512.Abs(x);
         var v = Vector512.Min(t, c.BigX);
-        var logGuess = (Vector512.Log(v) - c.LogA) * c.InverseB;
-        var y = Vector512.ConditionalSelect(Vector512.LessThan(v, c.F), Vector512.FusedMultiplyAdd(v, c.InverseSlope, c.X1), logGuess);
+
+        // The root lies in [x1, x1 + v/B'(x1)] (B is convex above x1); start from the smaller of
+        // the tangent and the pure-log estimate, never below x1. One Log serves the guess and the
+        // large-|x| result.
+        var logT = (Vector512.Log(t) - c.LogA) * c.InverseB;
+        var y = Vector512.Min(Vector512.FusedMultiplyAdd(v, c.InverseSlope, c.X1), Vector512.Min(logT, c.YBig));
+        y = Vector512.Max(y, c.X1);
         for (var step = 0; step < HalleySteps; step++)
         {
             var ae = Vector512.Exp(Vector512.FusedMultiplyAdd(c.B, y, c.LogA));
@@ -80,20 +86,21 @@ internal static class LogicleV512
             y -= (r * twoD1) / Vector512.FusedMultiplyAdd(twoD1, d1, -(r * d2));
         }
 
-        var big = (Vector512.Log(t) - c.LogA) * c.InverseB;
-        y = Vector512.ConditionalSelect(Vector512.GreaterThan(t, c.BigX), big, y);
+        y = Vector512.ConditionalSelect(Vector512.GreaterThan(t, c.BigX), logT, y);
         y = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), c.TwoX1 - y, y);
         y = Vector512.ConditionalSelect(Vector512.Equals(x, Vector512<float>.Zero), c.X1, y);
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x); // NaN stays NaN
     }
 
+    // The inverse runs in double: B(y) = a·e^(b·y) + f − c·e^(−d·y) cancels heavily just above the
+    // Taylor region, and y − x1 must be formed exactly, which float cannot do.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> InverseCore(Vector512<float> y, in Constants c, float[] taylor)
+    private static Vector512<double> InverseCore(Vector512<double> y, in InverseConstants c, double[] taylor)
     {
         var negative = Vector512.LessThan(y, c.X1);
         var s = Vector512.ConditionalSelect(negative, c.TwoX1 - y, y);
         var ae = Vector512.Exp(Vector512.FusedMultiplyAdd(c.B, s, c.LogA));
-        var ce = Vector512.Exp(Vector512.FusedMultiplyAdd(-c.D, s, c.LogC));
+        var ce = Vector512.Exp(Vector512.FusedMultiplyAdd(c.MinusD, s, c.LogC));
         var direct = (ae + c.F) - ce;
 
         var u = s - c.X1;
@@ -106,6 +113,18 @@ internal static class LogicleV512
         var series = Vector512.FusedMultiplyAdd(sum, u, Vector512.Create(taylor[0])) * u;
         var value = Vector512.ConditionalSelect(Vector512.LessThan(s, c.XTaylor), series, direct);
         return Vector512.ConditionalSelect(negative, -value, value);
+    }
+
+    private readonly struct InverseConstants(LogicleCoefficients k)
+    {
+        public readonly Vector512<double> X1 = Vector512.Create(k.X1);
+        public readonly Vector512<double> TwoX1 = Vector512.Create(2 * k.X1);
+        public readonly Vector512<double> XTaylor = Vector512.Create(k.XTaylor);
+        public readonly Vector512<double> B = Vector512.Create(k.B);
+        public readonly Vector512<double> MinusD = Vector512.Create(-k.D);
+        public readonly Vector512<double> LogA = Vector512.Create(Math.Log(k.LowerA));
+        public readonly Vector512<double> LogC = Vector512.Create(Math.Log(k.C));
+        public readonly Vector512<double> F = Vector512.Create(k.F);
     }
 
     private readonly struct Constants(LogicleCoefficients k)
@@ -123,5 +142,6 @@ internal static class LogicleV512
         public readonly Vector512<float> InverseB = Vector512.Create(k.InverseBF);
         public readonly Vector512<float> InverseSlope = Vector512.Create(k.InverseSlopeF);
         public readonly Vector512<float> BigX = Vector512.Create(k.BigXF);
+        public readonly Vector512<float> YBig = Vector512.Create(k.YBigF);
     }
 }
