@@ -17,6 +17,8 @@ internal static class HiaimCli
         Usage:
           hiaim info FILE [--json] [--dataset N] [lenience options]
           hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
+          hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
+                         [--nk-effect PCT] [--threads N]
           hiaim --help | --version
 
         Commands:
@@ -26,6 +28,12 @@ internal static class HiaimCli
                   --transform applies to the spillover's detectors, one of asinh:T=..,M=..,A=..
                   logicle:T=..,W=..,M=..,A=..  hyperlog:T=..,W=..,M=..,A=..  log:T=..,M=..
                   linear:T=..,A=..  arcsinh:cofactor=..
+          simulate  Write a deterministic simulated TBNK/Trucount cohort (FACSCanto-like 6-colour tube with
+                  $SPILLOVER, bead lot keywords and per-event noise): DIR/<patient>_<timepoint>.fcs, DIR/truth.csv
+                  (true events and cells/µL per population) and DIR/samples.csv (file, patient, arm, timepoint,
+                  beads_per_test, volume_ul). Defaults: 70 patients, pre,mid,post, 50000 events, seed 1,
+                  --nk-effect 10 (% rise of CD56dim NK per timepoint in the exercise arm). The same options
+                  give byte-identical files whatever --threads (default: one per core).
 
         Options (info and export):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
@@ -68,6 +76,7 @@ internal static class HiaimCli
         {
             "info" => Info(args.AsSpan(1), stdout, stderr),
             "export" => Export(args.AsSpan(1), stdout, stderr),
+            "simulate" => Simulate(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -134,6 +143,30 @@ internal static class HiaimCli
         var file = parsed.Positional[0];
         var request = new ExportCommand.Request(file, parsed.Value("--out")!, options, parsed.Has("--compensate"), parsed.Value("--transform"));
         return Guarded(file, stderr, () => ExportCommand.Run(request, stdout, stderr));
+    }
+
+    private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "simulate", [], SimulateCommand.ValueOptions, out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Has("--help") || parsed.Has("-h"))
+        {
+            stdout.WriteLine(Usage);
+            return Ok;
+        }
+
+        var options = SimulateCommand.Options(parsed, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var directory = parsed.Value("--out")!;
+        return Guarded(directory, stderr, () => SimulateCommand.Run(options, directory, stdout));
     }
 
     /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>
