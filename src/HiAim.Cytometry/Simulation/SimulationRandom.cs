@@ -27,6 +27,9 @@ internal sealed class SimulationRandom
         }
     }
 
+    /// <summary>Starts from an explicit state (reference-vector tests).</summary>
+    internal SimulationRandom(ulong s0, ulong s1, ulong s2, ulong s3) => (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+
     /// <summary>An independent stream for (seed, a, b, c): SplitMix64-mixed so nearby keys give unrelated streams.</summary>
     public static SimulationRandom Derive(ulong seed, ulong a, ulong b = 0, ulong c = 0)
     {
@@ -93,7 +96,7 @@ internal sealed class SimulationRandom
     /// <summary>σ of ln X for a log-normal X with coefficient of variation <paramref name="cv"/>: √ln(1+CV²).</summary>
     public static double SigmaForCv(double cv) => Math.Sqrt(Math.Log(1 + (cv * cv)));
 
-    private static ulong SplitMix64(ref ulong state)
+    internal static ulong SplitMix64(ref ulong state)
     {
         state += 0x9E3779B97F4A7C15UL;
         return Mix(state);
