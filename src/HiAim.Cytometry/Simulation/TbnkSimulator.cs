@@ -423,7 +423,9 @@ public sealed class TbnkSimulator
                 list.Add(new(string.Create(inv, $"$P{n}S"), marker));
             }
 
-            list.Add(new(string.Create(inv, $"$P{n}R"), FullScale.ToString("0", inv)));
+            // Time grows past 2¹⁸ units only in very long acquisitions (millions of events): widen its range then.
+            var range = c == Time ? Math.Max(FullScale, Math.Ceiling(seconds / TimeStep) + 1) : FullScale;
+            list.Add(new(string.Create(inv, $"$P{n}R"), range.ToString("0", inv)));
             list.Add(new(string.Create(inv, $"$P{n}G"), "1"));
             if (c != Time)
             {
