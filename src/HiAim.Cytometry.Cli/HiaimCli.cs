@@ -18,6 +18,8 @@ internal static class HiaimCli
           hiaim info FILE [--json] [--dataset N] [lenience options]
           hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
           hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
+          hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
+                         [--nk-effect PCT] [--threads N]
           hiaim --help | --version
 
         Commands:
@@ -32,6 +34,12 @@ internal static class HiaimCli
                   ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
                   "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
                   "error") and the batch goes on; the exit code is then 2.
+          simulate  Write a deterministic simulated TBNK/Trucount cohort (FACSCanto-like 6-colour tube with
+                  $SPILLOVER, bead lot keywords and per-event noise): DIR/<patient>_<timepoint>.fcs, DIR/truth.csv
+                  (true events and cells/µL per population) and DIR/samples.csv (file, patient, arm, timepoint,
+                  beads_per_test, volume_ul). Defaults: 70 patients, pre,mid,post, 50000 events, seed 1,
+                  --nk-effect 10 (% rise of CD56dim NK per timepoint in the exercise arm). The same options
+                  give byte-identical files whatever --threads (default: one per core).
 
         Options (info, export and gate):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
@@ -75,6 +83,7 @@ internal static class HiaimCli
             "info" => Info(args.AsSpan(1), stdout, stderr),
             "export" => Export(args.AsSpan(1), stdout, stderr),
             "gate" => Gate(args.AsSpan(1), stdout, stderr),
+            "simulate" => Simulate(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -181,6 +190,30 @@ internal static class HiaimCli
 
         var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
         return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr);
+    }
+
+    private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "simulate", [], SimulateCommand.ValueOptions, out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Has("--help") || parsed.Has("-h"))
+        {
+            stdout.WriteLine(Usage);
+            return Ok;
+        }
+
+        var options = SimulateCommand.Options(parsed, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var directory = parsed.Value("--out")!;
+        return Guarded(directory, stderr, () => SimulateCommand.Run(options, directory, stdout));
     }
 
     /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>
