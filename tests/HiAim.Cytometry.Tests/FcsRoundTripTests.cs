@@ -252,3 +252,48 @@ public sealed class FcsRoundTripTests
         }
     }
 }
+
+public sealed class FcsParallelDecodeTests
+{
+    [Theory]
+    [InlineData(FcsDataType.Single, 32, false)]
+    [InlineData(FcsDataType.Integer, 16, false)]
+    [InlineData(FcsDataType.Integer, 20, true)]
+    public void Large_data_decoded_on_all_cores_equals_the_sequential_stream_decode(FcsDataType type, int bits, bool packed)
+    {
+        // ≥ 8 MiB of DATA: path and memory reads decode chunks in parallel, a seekable stream decodes sequentially.
+        const int tot = 1_000_003;
+        var rng = new Random(11);
+        var m = new HiAim.Cytometry.Events.EventMatrix(tot, ["A", "B", "C", "D", "E"]);
+        for (var c = 0; c < 5; c++)
+        {
+            var col = m.Column(c);
+            for (var e = 0; e < tot; e++)
+            {
+                col[e] = type == FcsDataType.Single ? (float)(rng.NextDouble() * 1e5 - 100) : rng.Next(1 << bits);
+            }
+        }
+
+        var bytes = FcsWriter.ToArray(m, null, new FcsWriteOptions { DataType = type, IntegerBits = bits, PackOddWidths = packed, LittleEndian = false });
+        Assert.True(bytes.Length > 8 << 20, "the file must be large enough to take the parallel path");
+        var path = Path.Combine(Path.GetTempPath(), $"hiaim-par-{Guid.NewGuid():N}.fcs");
+        try
+        {
+            File.WriteAllBytes(path, bytes);
+            var fromPath = FcsFile.Read(path);
+            var fromMemory = FcsFile.Read(bytes.AsMemory());
+            using var stream = new MemoryStream(bytes);
+            var fromStream = FcsFile.Read(new BufferedStream(stream)); // seekable, not a MemorySource: sequential
+            for (var c = 0; c < 5; c++)
+            {
+                Assert.True(m.Column(c).SequenceEqual(fromStream.Events.Column(c)), $"stream column {c}");
+                Assert.True(fromStream.Events.Column(c).SequenceEqual(fromPath.Events.Column(c)), $"path column {c}");
+                Assert.True(fromStream.Events.Column(c).SequenceEqual(fromMemory.Events.Column(c)), $"memory column {c}");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

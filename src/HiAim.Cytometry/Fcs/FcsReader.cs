@@ -13,6 +13,9 @@ internal static class FcsReader
     private const int MaxParameters = 10_000;
     private const int ChunkBytes = 1 << 20;
 
+    // Below this much DATA one core decodes faster than the threads start.
+    private const long ParallelDecodeBytes = 8L << 20;
+
     public static FcsFile ReadDataset(FcsSource source, FcsReadOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.Dataset);
@@ -724,7 +727,36 @@ internal static class FcsReader
         }
 
         var needed = layout.DataBytesFor(tot);
-        if (source.TryGetMemory(dataStart, needed, out var memory))
+        var align = layout.EventAlignment;
+        var bytesPerEventCeil = Math.Max(1, (layout.BitsPerEvent + 7) / 8);
+        // Chunks of whole events that fit one 1 MiB pool bucket (and no larger than the DATA itself).
+        var chunkEvents = (int)Math.Min(tot, Math.Max(align, (ChunkBytes - 64) / bytesPerEventCeil / align * align));
+        var chunks = (tot + chunkEvents - 1) / chunkEvents;
+        var hasMemory = source.TryGetMemory(dataStart, needed, out var memory);
+
+        // Large DATA is decoded by every core, chunk by chunk: each chunk fills its own rows, so the result
+        // does not depend on the thread count; page faults on the fresh matrix are shared out too.
+        var workers = needed >= ParallelDecodeBytes && (hasMemory || source.SupportsConcurrentReads) ? Math.Min(Environment.ProcessorCount, chunks) : 1;
+        if (workers > 1)
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                () => hasMemory ? [] : ArrayPool<byte>.Shared.Rent((int)layout.DataBytesFor(chunkEvents) + 16),
+                (chunk, _, buffer) =>
+                {
+                    DecodeChunk(source, memory, hasMemory, buffer, layout, dataStart, chunk * chunkEvents, Math.Min(chunkEvents, tot - (chunk * chunkEvents)), cols, raw);
+                    return buffer;
+                },
+                buffer =>
+                {
+                    if (buffer.Length > 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                });
+            return;
+        }
+
+        if (hasMemory)
         {
             DecodeAt(memory.Span, dataStart, layout, tot, cols, 0);
             if (raw is not null)
@@ -736,30 +768,39 @@ internal static class FcsReader
         }
 
         // Stream the DATA through one pooled buffer so peak memory stays near the event matrix.
-        var align = layout.EventAlignment;
-        var bytesPerEventCeil = Math.Max(1, (layout.BitsPerEvent + 7) / 8);
-        // Keep the rented buffer within one 1 MiB pool bucket, and no larger than the DATA itself.
-        var chunkEvents = (int)Math.Min(tot, Math.Max(align, (ChunkBytes - 64) / bytesPerEventCeil / align * align));
-        var buffer = ArrayPool<byte>.Shared.Rent((int)layout.DataBytesFor(chunkEvents) + 16);
+        var pooled = ArrayPool<byte>.Shared.Rent((int)layout.DataBytesFor(chunkEvents) + 16);
         try
         {
-            for (var row = 0; row < tot; row += chunkEvents)
+            for (var chunk = 0; chunk < chunks; chunk++)
             {
-                var n = Math.Min(chunkEvents, tot - row);
-                var offset = dataStart + (row * layout.BitsPerEvent / 8);
-                var bytes = (int)layout.DataBytesFor(n);
-                var span = buffer.AsSpan(0, bytes);
-                source.Read(offset, span);
-                DecodeAt(span, offset, layout, n, cols, row);
-                if (raw is not null)
-                {
-                    DecodeAt(span, offset, layout, n, raw, row);
-                }
+                DecodeChunk(source, memory, hasMemory: false, pooled, layout, dataStart, chunk * chunkEvents, Math.Min(chunkEvents, tot - (chunk * chunkEvents)), cols, raw);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
+
+    private static void DecodeChunk(FcsSource source, ReadOnlyMemory<byte> memory, bool hasMemory, byte[] buffer, FcsDataLayout layout, long dataStart, int row, int n, float[][] cols, double[][]? raw)
+    {
+        var relative = row * layout.BitsPerEvent / 8;
+        var bytes = (int)layout.DataBytesFor(n);
+        ReadOnlySpan<byte> span;
+        if (hasMemory)
+        {
+            span = memory.Span.Slice((int)relative, bytes);
+        }
+        else
+        {
+            source.Read(dataStart + relative, buffer.AsSpan(0, bytes));
+            span = buffer.AsSpan(0, bytes);
+        }
+
+        DecodeAt(span, dataStart + relative, layout, n, cols, row);
+        if (raw is not null)
+        {
+            DecodeAt(span, dataStart + relative, layout, n, raw, row);
         }
     }
 

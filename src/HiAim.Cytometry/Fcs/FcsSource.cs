@@ -7,6 +7,9 @@ internal abstract class FcsSource : IDisposable
 {
     public abstract long Length { get; }
 
+    /// <summary>Whether <see cref="Read"/> may be called from several threads at once.</summary>
+    public virtual bool SupportsConcurrentReads => false;
+
     /// <summary>Fills <paramref name="destination"/> from <paramref name="offset"/>; the caller has checked the range.</summary>
     public abstract void Read(long offset, Span<byte> destination);
 
@@ -37,6 +40,8 @@ internal sealed class MemorySource(ReadOnlyMemory<byte> bytes) : FcsSource
 {
     public override long Length => bytes.Length;
 
+    public override bool SupportsConcurrentReads => true;
+
     public override void Read(long offset, Span<byte> destination) => bytes.Span.Slice((int)offset, destination.Length).CopyTo(destination);
 
     public override bool TryGetMemory(long offset, long length, out ReadOnlyMemory<byte> memory)
@@ -57,6 +62,9 @@ internal sealed class FileSource : FcsSource
     }
 
     public override long Length { get; }
+
+    // RandomAccess.Read is positional (pread): safe from several threads.
+    public override bool SupportsConcurrentReads => true;
 
     public override void Read(long offset, Span<byte> destination)
     {
