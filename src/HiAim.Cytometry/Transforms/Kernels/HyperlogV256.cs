@@ -5,15 +5,17 @@ using System.Runtime.Intrinsics;
 namespace HiAim.Cytometry.Transforms.Kernels;
 
 /// <summary>
-/// Hyperlog on <see cref="Vector256{T}"/> (8 floats). Forward: first guess (linear below EH(x0), else
-/// ln(x/a)/b), then <see cref="HalleySteps"/> fixed Halley steps on EH(y) − |x| in float;
-/// |x| above <see cref="HyperlogCoefficients.BigX"/> takes y = ln(|x|/a)/b directly. Inverse (in double, widened
-/// from float): EH(y) directly, or its Taylor series within w/4 of x1. Tails go to <see cref="HyperlogScalar"/>.
+/// Hyperlog on <see cref="Vector256{T}"/> (8 floats). Forward, in u = y − x1 for |x|: a first guess gathered
+/// from the transform's <see cref="InverseGuessTable"/>, then one Halley step (one-division Chebyshev form) on
+/// EH(u) − |x| = A'·expm1(b·u) + c·u − |x| (no cancellation near data zero) with
+/// <see cref="ExpLogV256.Expm1Core"/>; y = x1 ± u. |x| above <see cref="HyperlogCoefficients.BigX"/> takes
+/// y = ln(|x|/a)/b (only computed when a lane needs it). Inverse (in double, widened from float): EH(y)
+/// directly, or its Taylor series within w/4 of x1. Tails go to <see cref="HyperlogScalar"/>.
 /// </summary>
-internal static class HyperlogV256
+internal static unsafe class HyperlogV256
 {
-    /// <summary>Fixed number of Halley steps; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 2;
+    /// <summary>Halley steps after the table guess; the tests bound the resulting error against the scalar twin.</summary>
+    public const int HalleySteps = 1;
 
     public static void Forward(HyperlogCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
@@ -24,10 +26,13 @@ internal static class HyperlogV256
         if (n >= (nuint)Vector256<float>.Count)
         {
             var c = new Constants(k);
-            var last = n - (nuint)Vector256<float>.Count;
-            for (; i <= last; i += (nuint)Vector256<float>.Count)
+            fixed (float* table = k.GuessTable.Values)
             {
-                ForwardCore(Vector256.LoadUnsafe(ref src, i), c).StoreUnsafe(ref dst, i);
+                var last = n - (nuint)Vector256<float>.Count;
+                for (; i <= last; i += (nuint)Vector256<float>.Count)
+                {
+                    ForwardCore(Vector256.LoadUnsafe(ref src, i), c, table).StoreUnsafe(ref dst, i);
+                }
             }
         }
 
@@ -62,30 +67,32 @@ internal static class HyperlogV256
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ForwardCore(Vector256<float> x, in Constants c)
+    private static Vector256<float> ForwardCore(Vector256<float> x, in Constants c, float* table)
     {
         var t = Vector256.Abs(x);
-        var v = Vector256.Min(t, c.BigX);
+        var v = Vector256.MinNative(t, c.BigX);
+        var u = TableGather.Gather(table, TableGather.Index(v, c.Start, c.StartBitsMinusHalf, c.MaxIndex));
 
-        // The root lies in [x1, x1 + v/B'(x1)] (B is convex above x1); start from the smaller of
-        // the tangent and the pure-log estimate, never below x1. One Log serves the guess and the
-        // large-|x| result.
-        var logT = (Vector256.Log(t) - c.LogA) * c.InverseB;
-        var y = Vector256.Min(Vector256.FusedMultiplyAdd(v, c.LinearSlope, c.X1), Vector256.Min(logT, c.YBig));
-        y = Vector256.Max(y, c.X1);
-        for (var step = 0; step < HalleySteps; step++)
+        // One Halley step: r = EH(u) − v, EH' = b·A'e^(bu) + c, EH'' = b²·A'e^(bu);
+        // u −= q·(1 + q·EH''/(2EH')) with q = r/EH' (Chebyshev form of Halley: one division).
+        var p = c.AShift * ExpLogV256.Expm1Core(c.B * u);
+        var r = Vector256.FusedMultiplyAdd(c.C, u, p) - v;
+        var ea = p + c.AShift;
+        var d1 = Vector256.FusedMultiplyAdd(c.B, ea, c.C);
+        var d2 = c.BSquared * ea;
+        var inverse = Vector256<float>.One / d1;
+        var q = r * inverse;
+        var h = q * (d2 * inverse) * Vector256.Create(0.5f);
+        u = Vector256.MaxNative(u - Vector256.FusedMultiplyAdd(q, h, q), Vector256<float>.Zero);
+
+        var big = Vector256.GreaterThan(t, c.BigX);
+        if (big != Vector256<float>.Zero)
         {
-            var ae = Vector256.Exp(Vector256.FusedMultiplyAdd(c.B, y, c.LogA));
-            var r = Vector256.FusedMultiplyAdd(c.C, y, ae) - (c.F + v);
-            var d1 = Vector256.FusedMultiplyAdd(c.B, ae, c.C);
-            var d2 = c.BSquared * ae;
-            var twoD1 = d1 + d1;
-            y -= (r * twoD1) / Vector256.FusedMultiplyAdd(twoD1, d1, -(r * d2));
+            var logT = (ExpLogV256.Log(t) - c.LogA) * c.InverseB;
+            u = Vector256.ConditionalSelect(big, logT - c.X1, u);
         }
 
-        y = Vector256.ConditionalSelect(Vector256.GreaterThan(t, c.BigX), logT, y);
-        y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), c.TwoX1 - y, y);
-        y = Vector256.ConditionalSelect(Vector256.Equals(x, Vector256<float>.Zero), c.X1, y);
+        var y = c.X1 + (u | (x & Vector256.Create(-0f))); // x1 + u, or x1 − u for negative x
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x); // NaN stays NaN
     }
 
@@ -124,17 +131,15 @@ internal static class HyperlogV256
     private readonly struct Constants(HyperlogCoefficients k)
     {
         public readonly Vector256<float> X1 = Vector256.Create(k.X1F);
-        public readonly Vector256<float> TwoX1 = Vector256.Create(k.TwoX1F);
-        public readonly Vector256<float> XTaylor = Vector256.Create(k.XTaylorF);
         public readonly Vector256<float> B = Vector256.Create(k.BF);
         public readonly Vector256<float> BSquared = Vector256.Create(k.BSquaredF);
-        public readonly Vector256<float> LogA = Vector256.Create(k.LogAF);
+        public readonly Vector256<float> AShift = Vector256.Create(k.AShiftF);
         public readonly Vector256<float> C = Vector256.Create(k.CF);
-        public readonly Vector256<float> F = Vector256.Create(k.FF);
+        public readonly Vector256<float> LogA = Vector256.Create(k.LogAF);
         public readonly Vector256<float> InverseB = Vector256.Create(k.InverseBF);
-        public readonly Vector256<float> Knee = Vector256.Create(k.KneeF);
-        public readonly Vector256<float> LinearSlope = Vector256.Create(k.LinearSlopeF);
         public readonly Vector256<float> BigX = Vector256.Create(k.BigXF);
-        public readonly Vector256<float> YBig = Vector256.Create(k.YBigF);
+        public readonly Vector256<float> Start = Vector256.Create(k.GuessTable.Start);
+        public readonly Vector256<int> StartBitsMinusHalf = Vector256.Create(k.GuessTable.StartBits - (1 << (InverseGuessTable.Shift - 1)));
+        public readonly Vector256<int> MaxIndex = Vector256.Create(k.GuessTable.MaxIndex);
     }
 }

@@ -5,16 +5,18 @@ using System.Runtime.Intrinsics;
 namespace HiAim.Cytometry.Transforms.Kernels;
 
 /// <summary>
-/// Logicle on <see cref="Vector512{T}"/> (16 floats). Forward: first guess (linear below f, else
-/// ln(x/a)/b), then <see cref="HalleySteps"/> fixed Halley steps on B(y) − |x| in float with
-/// a·e^(b·y) and c·e^(−d·y) written as single Exp calls; |x| above <see cref="LogicleCoefficients.BigX"/>
-/// takes y = ln(|x|/a)/b directly. Inverse (in double, widened from float): B(y) directly, or its Taylor series within w/4 of x1.
+/// Logicle on <see cref="Vector512{T}"/> (16 floats). Forward, in u = y − x1 for |x|: a first guess gathered
+/// from the transform's <see cref="InverseGuessTable"/> (nearest node in the bits of |x| + S), then one
+/// Halley step (in its one-division Chebyshev form) on B(u) − |x| = A'·expm1(b·u) − C'·expm1(−d·u) − |x|,
+/// which has no cancellation near data zero, with <see cref="ExpLogV512.Expm1Core"/>; y = x1 ± u.
+/// |x| above <see cref="LogicleCoefficients.BigX"/> takes y = ln(|x|/a)/b (only computed when a lane needs it).
+/// Inverse (in double, widened from float): B(y) directly, or its Taylor series within w/4 of x1.
 /// Tails go to <see cref="LogicleScalar"/>.
 /// </summary>
-internal static class LogicleV512
+internal static unsafe class LogicleV512
 {
-    /// <summary>Fixed number of Halley steps; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 2;
+    /// <summary>Halley steps after the table guess; the tests bound the resulting error against the scalar twin.</summary>
+    public const int HalleySteps = 1;
 
     public static void Forward(LogicleCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
@@ -25,10 +27,13 @@ internal static class LogicleV512
         if (n >= (nuint)Vector512<float>.Count)
         {
             var c = new Constants(k);
-            var last = n - (nuint)Vector512<float>.Count;
-            for (; i <= last; i += (nuint)Vector512<float>.Count)
+            fixed (float* table = k.GuessTable.Values)
             {
-                ForwardCore(Vector512.LoadUnsafe(ref src, i), c).StoreUnsafe(ref dst, i);
+                var last = n - (nuint)Vector512<float>.Count;
+                for (; i <= last; i += (nuint)Vector512<float>.Count)
+                {
+                    ForwardCore(Vector512.LoadUnsafe(ref src, i), c, table).StoreUnsafe(ref dst, i);
+                }
             }
         }
 
@@ -63,32 +68,34 @@ internal static class LogicleV512
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ForwardCore(Vector512<float> x, in Constants c)
+    private static Vector512<float> ForwardCore(Vector512<float> x, in Constants c, float* table)
     {
         var t = Vector512.Abs(x);
-        var v = Vector512.Min(t, c.BigX);
+        var v = Vector512.MinNative(t, c.BigX);
+        var u = TableGather.Gather(table, TableGather.Index(v, c.Start, c.StartBitsMinusHalf, c.MaxIndex));
 
-        // The root lies in [x1, x1 + v/B'(x1)] (B is convex above x1); start from the smaller of
-        // the tangent and the pure-log estimate, never below x1. One Log serves the guess and the
-        // large-|x| result.
-        var logT = (Vector512.Log(t) - c.LogA) * c.InverseB;
-        var y = Vector512.Min(Vector512.FusedMultiplyAdd(v, c.InverseSlope, c.X1), Vector512.Min(logT, c.YBig));
-        y = Vector512.Max(y, c.X1);
-        for (var step = 0; step < HalleySteps; step++)
+        // One Halley step: r = B(u) − v, B' = b·A'e^(bu) + d·C'e^(−du), B'' = b²·A'e^(bu) − d²·C'e^(−du);
+        // u −= q·(1 + q·B''/(2B')) with q = r/B' (Chebyshev form of Halley: one division, no B'² overflow).
+        var p = c.AShift * ExpLogV512.Expm1Core(c.B * u);
+        var m = c.CShift * ExpLogV512.Expm1Core(c.MinusD * u); // ≤ 0
+        var r = (p - m) - v;
+        var ea = p + c.AShift;
+        var ec = m + c.CShift;
+        var d1 = Vector512.FusedMultiplyAdd(c.B, ea, c.D * ec);
+        var d2 = Vector512.FusedMultiplyAdd(c.BSquared, ea, -(c.DSquared * ec));
+        var inverse = Vector512<float>.One / d1;
+        var q = r * inverse;
+        var h = q * (d2 * inverse) * Vector512.Create(0.5f);
+        u = Vector512.MaxNative(u - Vector512.FusedMultiplyAdd(q, h, q), Vector512<float>.Zero);
+
+        var big = Vector512.GreaterThan(t, c.BigX);
+        if (big != Vector512<float>.Zero)
         {
-            var ae = Vector512.Exp(Vector512.FusedMultiplyAdd(c.B, y, c.LogA));
-            var ce = Vector512.Exp(Vector512.FusedMultiplyAdd(-c.D, y, c.LogC));
-            var r = (ae + c.F) - (ce + v);
-            var d1 = Vector512.FusedMultiplyAdd(c.B, ae, c.D * ce);
-            var d2 = Vector512.FusedMultiplyAdd(c.BSquared, ae, -(c.DSquared * ce));
-            // Halley: y -= r / (d1 · (1 − r·d2 / (2·d1²))) = 2·r·d1 / (2·d1² − r·d2)
-            var twoD1 = d1 + d1;
-            y -= (r * twoD1) / Vector512.FusedMultiplyAdd(twoD1, d1, -(r * d2));
+            var logT = (ExpLogV512.Log(t) - c.LogA) * c.InverseB;
+            u = Vector512.ConditionalSelect(big, logT - c.X1, u);
         }
 
-        y = Vector512.ConditionalSelect(Vector512.GreaterThan(t, c.BigX), logT, y);
-        y = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), c.TwoX1 - y, y);
-        y = Vector512.ConditionalSelect(Vector512.Equals(x, Vector512<float>.Zero), c.X1, y);
+        var y = c.X1 + (u | (x & Vector512.Create(-0f))); // x1 + u, or x1 − u for negative x
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x); // NaN stays NaN
     }
 
@@ -130,18 +137,18 @@ internal static class LogicleV512
     private readonly struct Constants(LogicleCoefficients k)
     {
         public readonly Vector512<float> X1 = Vector512.Create(k.X1F);
-        public readonly Vector512<float> TwoX1 = Vector512.Create(k.TwoX1F);
-        public readonly Vector512<float> XTaylor = Vector512.Create(k.XTaylorF);
         public readonly Vector512<float> B = Vector512.Create(k.BF);
         public readonly Vector512<float> D = Vector512.Create(k.DF);
+        public readonly Vector512<float> MinusD = Vector512.Create(-k.DF);
         public readonly Vector512<float> BSquared = Vector512.Create(k.BSquaredF);
         public readonly Vector512<float> DSquared = Vector512.Create(k.DSquaredF);
+        public readonly Vector512<float> AShift = Vector512.Create(k.AShiftF);
+        public readonly Vector512<float> CShift = Vector512.Create(k.CShiftF);
         public readonly Vector512<float> LogA = Vector512.Create(k.LogAF);
-        public readonly Vector512<float> LogC = Vector512.Create(k.LogCF);
-        public readonly Vector512<float> F = Vector512.Create(k.FF);
         public readonly Vector512<float> InverseB = Vector512.Create(k.InverseBF);
-        public readonly Vector512<float> InverseSlope = Vector512.Create(k.InverseSlopeF);
         public readonly Vector512<float> BigX = Vector512.Create(k.BigXF);
-        public readonly Vector512<float> YBig = Vector512.Create(k.YBigF);
+        public readonly Vector512<float> Start = Vector512.Create(k.GuessTable.Start);
+        public readonly Vector512<int> StartBitsMinusHalf = Vector512.Create(k.GuessTable.StartBits - (1 << (InverseGuessTable.Shift - 1)));
+        public readonly Vector512<int> MaxIndex = Vector512.Create(k.GuessTable.MaxIndex);
     }
 }
