@@ -47,10 +47,10 @@ public static class TransformTimings
             ("Logicle.Apply", () => logicle.Apply(x, y)),
             ("Hyperlog.Apply", () => hyperlog.Apply(x, y)),
             ("Logicle.Inverse", () => logicle.Inverse(x, y)),
-            ("Vector256.Exp(float) loop", () => Map(expArgs, y, Vector256.Exp)),
+            ("Vector256.Exp(float) loop", () => MapExp(expArgs, y)),
             ("ExpLogV256.Exp", () => ExpLogV256.Exp(expArgs, y)),
             ("ExpLogV256.Expm1", () => ExpLogV256.Expm1(expArgs, y)),
-            ("Vector256.Log(float) loop", () => Map(logArgs, y, Vector256.Log)),
+            ("Vector256.Log(float) loop", () => MapLog(logArgs, y)),
             ("ExpLogV256.Log", () => ExpLogV256.Log(logArgs, y)),
         };
 
@@ -73,6 +73,11 @@ public static class TransformTimings
             }
         }
 
+        foreach (var (name, table) in new[] { ("logicle", logicle.Coefficients.GuessTable), ("hyperlog", hyperlog.Coefficients.GuessTable) })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} guess table: S = {table.Start:G6}, {table.MaxIndex + 1} nodes ({(table.MaxIndex + 1) * 4 / 1024.0:F1} KiB)"));
+        }
+
         var median = times.Select(t => t.Order().ElementAt(t.Length / 2)).ToArray();
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"{values} floats, median of 9 interleaved rounds after 30 warm-ups; load: {File.ReadAllText("/proc/loadavg").Trim()}"));
@@ -83,14 +88,23 @@ public static class TransformTimings
         }
     }
 
-    private static void Map(float[] source, float[] destination, Func<Vector256<float>, Vector256<float>> f)
+    private static void MapExp(float[] source, float[] destination)
     {
         ref var s = ref MemoryMarshal.GetArrayDataReference(source);
         ref var d = ref MemoryMarshal.GetArrayDataReference(destination);
-        var i = 0;
-        for (; i + 8 <= source.Length; i += 8)
+        for (nuint i = 0; i + 8 <= (nuint)source.Length; i += 8)
         {
-            f(Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+            Vector256.Exp(Vector256.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+        }
+    }
+
+    private static void MapLog(float[] source, float[] destination)
+    {
+        ref var s = ref MemoryMarshal.GetArrayDataReference(source);
+        ref var d = ref MemoryMarshal.GetArrayDataReference(destination);
+        for (nuint i = 0; i + 8 <= (nuint)source.Length; i += 8)
+        {
+            Vector256.Log(Vector256.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
         }
     }
 }

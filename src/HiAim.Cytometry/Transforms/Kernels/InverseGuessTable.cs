@@ -65,10 +65,13 @@ internal sealed class InverseGuessTable
 /// <summary>Table gathers for the SIMD kernels (AVX2 gather where available, element by element otherwise).</summary>
 internal static unsafe class TableGather
 {
+    /// <summary>Whether to use vgatherdps (slower than eight scalar loads on the Zen 3 VM measured here).</summary>
+    public static readonly bool UseHardwareGather = Environment.GetEnvironmentVariable("HIAIM_HW_GATHER") == "1";
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Gather(float* table, Vector256<int> index)
     {
-        if (Avx2.IsSupported)
+        if (UseHardwareGather && Avx2.IsSupported)
         {
             return Avx2.GatherVector256(table, index, 4);
         }
