@@ -58,17 +58,19 @@ internal sealed class HyperlogCoefficients
         BigX = Math.Min(1e30, Math.Max(1e9 * (Math.Abs(F) + (64 * C) + LowerA), 1e6));
         BigXF = (float)BigX;
         YBigF = (float)(Math.Log(BigX / LowerA) / B);
-
-        // EH about x1 in u = y − x1: a·e^(b·x1)·expm1(b·u) + c·u (EH(x1) = 0), no cancellation near zero.
-        AShiftF = (float)(LowerA * Math.Exp(B * X1));
     }
 
-    /// <summary>a·e^(b·x1), the e^(b·u) coefficient in u = y − x1.</summary>
-    public float AShiftF { get; }
-
-    /// <summary>First-guess table of u = y − x1 over [0, BigX], built on first use.</summary>
+    /// <summary>Table of u = y − x1 and its derivatives over [0, BigX] for the SIMD forward, built on first use.</summary>
     public InverseGuessTable GuessTable => LazyInitializer.EnsureInitialized(ref _guessTable, () =>
-        new InverseGuessTable(v => HyperlogScalar.Forward(this, v) - X1, Taylor[0] / B, BigX));
+        new InverseGuessTable(
+            v => HyperlogScalar.Forward(this, v) - X1,
+            u =>
+            {
+                var ae = LowerA * Math.Exp(B * (X1 + u));
+                return ((B * ae) + C, B * B * ae);
+            },
+            Taylor[0] / B,
+            BigX));
 
     private InverseGuessTable? _guessTable;
 

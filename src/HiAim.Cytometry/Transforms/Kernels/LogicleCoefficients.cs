@@ -62,21 +62,20 @@ internal sealed class LogicleCoefficients
         BigXF = (float)BigX;
         YBigF = (float)(Math.Log(BigX / LowerA) / B);
 
-        // B about x1 in u = y − x1: a·e^(b·x1)·expm1(b·u) − c·e^(−d·x1)·expm1(−d·u) (B(x1) = 0); both
-        // terms are non-negative for u ≥ 0, so no cancellation near data zero.
-        AShiftF = (float)(LowerA * Math.Exp(B * X1));
-        CShiftF = (float)(C * Math.Exp(-D * X1));
     }
 
-    /// <summary>a·e^(b·x1), the e^(b·u) coefficient in u = y − x1.</summary>
-    public float AShiftF { get; }
-
-    /// <summary>c·e^(−d·x1), the e^(−d·u) coefficient in u = y − x1.</summary>
-    public float CShiftF { get; }
-
-    /// <summary>First-guess table of u = y − x1 over [0, BigX], built on first use.</summary>
+    /// <summary>Table of u = y − x1 and its derivatives over [0, BigX] for the SIMD forward, built on first use.</summary>
     public InverseGuessTable GuessTable => LazyInitializer.EnsureInitialized(ref _guessTable, () =>
-        new InverseGuessTable(v => LogicleScalar.Forward(this, v) - X1, Taylor[0] / B, BigX));
+        new InverseGuessTable(
+            v => LogicleScalar.Forward(this, v) - X1,
+            u =>
+            {
+                var ae = LowerA * Math.Exp(B * (X1 + u));
+                var ce = C * Math.Exp(-D * (X1 + u));
+                return ((B * ae) + (D * ce), (B * B * ae) - (D * D * ce));
+            },
+            Taylor[0] / B,
+            BigX));
 
     private InverseGuessTable? _guessTable;
 

@@ -5,41 +5,19 @@ using System.Runtime.Intrinsics;
 namespace HiAim.Cytometry.Transforms.Kernels;
 
 /// <summary>
-/// Logicle on <see cref="Vector512{T}"/> (16 floats). Forward, in u = y − x1 for |x|: a first guess gathered
-/// from the transform's <see cref="InverseGuessTable"/> (nearest node in the bits of |x| + S), then one
-/// Halley step (in its one-division Chebyshev form) on B(u) − |x| = A'·expm1(b·u) − C'·expm1(−d·u) − |x|,
-/// which has no cancellation near data zero, with <see cref="ExpLogV512.Expm1Core"/>; y = x1 ± u.
-/// |x| above <see cref="LogicleCoefficients.BigX"/> takes y = ln(|x|/a)/b (only computed when a lane needs it).
-/// Inverse (in double, widened from float): B(y) directly, or its Taylor series within w/4 of x1.
+/// Logicle on <see cref="Vector512{T}"/>. Forward: <see cref="TableSolveV512"/> (nearest node of the transform's
+/// <see cref="InverseGuessTable"/> plus one Halley step from it, no exponentials; ln only above BigX).
+/// Inverse (in double, widened from float): the closed form directly, or its Taylor series within w/4 of x1.
 /// Tails go to <see cref="LogicleScalar"/>.
 /// </summary>
-internal static unsafe class LogicleV512
+internal static class LogicleV512
 {
-    /// <summary>Halley steps after the table guess; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 1;
-
     public static void Forward(LogicleCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
-        ref var src = ref MemoryMarshal.GetReference(source);
-        ref var dst = ref MemoryMarshal.GetReference(destination);
-        var n = (nuint)source.Length;
-        nuint i = 0;
-        if (n >= (nuint)Vector512<float>.Count)
+        var done = TableSolveV512.Forward(k.GuessTable, k.X1F, k.LogAF, k.InverseBF, k.BigXF, source, destination);
+        if (done < source.Length)
         {
-            var c = new Constants(k);
-            fixed (float* table = k.GuessTable.Values)
-            {
-                var last = n - (nuint)Vector512<float>.Count;
-                for (; i <= last; i += (nuint)Vector512<float>.Count)
-                {
-                    ForwardCore(Vector512.LoadUnsafe(ref src, i), c, table).StoreUnsafe(ref dst, i);
-                }
-            }
-        }
-
-        if (i < n)
-        {
-            LogicleScalar.Forward(k, source[(int)i..], destination[(int)i..]);
+            LogicleScalar.Forward(k, source[done..], destination[done..]);
         }
     }
 
@@ -65,38 +43,6 @@ internal static unsafe class LogicleV512
         {
             LogicleScalar.Inverse(k, source[(int)i..], destination[(int)i..]);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ForwardCore(Vector512<float> x, in Constants c, float* table)
-    {
-        var t = Vector512.Abs(x);
-        var v = Vector512.MinNative(t, c.BigX);
-        var u = TableGather.Gather(table, TableGather.Index(v, c.Start, c.StartBitsMinusHalf, c.MaxIndex));
-
-        // One Halley step: r = B(u) − v, B' = b·A'e^(bu) + d·C'e^(−du), B'' = b²·A'e^(bu) − d²·C'e^(−du);
-        // u −= q·(1 + q·B''/(2B')) with q = r/B' (Chebyshev form of Halley: one division, no B'² overflow).
-        var p = c.AShift * ExpLogV512.Expm1Core(c.B * u);
-        var m = c.CShift * ExpLogV512.Expm1Core(c.MinusD * u); // ≤ 0
-        var r = (p - m) - v;
-        var ea = p + c.AShift;
-        var ec = m + c.CShift;
-        var d1 = Vector512.FusedMultiplyAdd(c.B, ea, c.D * ec);
-        var d2 = Vector512.FusedMultiplyAdd(c.BSquared, ea, -(c.DSquared * ec));
-        var inverse = Vector512<float>.One / d1;
-        var q = r * inverse;
-        var h = q * (d2 * inverse) * Vector512.Create(0.5f);
-        u = Vector512.MaxNative(u - Vector512.FusedMultiplyAdd(q, h, q), Vector512<float>.Zero);
-
-        var big = Vector512.GreaterThan(t, c.BigX);
-        if (big != Vector512<float>.Zero)
-        {
-            var logT = (ExpLogV512.Log(t) - c.LogA) * c.InverseB;
-            u = Vector512.ConditionalSelect(big, logT - c.X1, u);
-        }
-
-        var y = c.X1 + (u | (x & Vector512.Create(-0f))); // x1 + u, or x1 − u for negative x
-        return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x); // NaN stays NaN
     }
 
     // The inverse runs in double: B(y) = a·e^(b·y) + f − c·e^(−d·y) cancels heavily just above the
@@ -132,23 +78,5 @@ internal static unsafe class LogicleV512
         public readonly Vector512<double> LogA = Vector512.Create(Math.Log(k.LowerA));
         public readonly Vector512<double> LogC = Vector512.Create(Math.Log(k.C));
         public readonly Vector512<double> F = Vector512.Create(k.F);
-    }
-
-    private readonly struct Constants(LogicleCoefficients k)
-    {
-        public readonly Vector512<float> X1 = Vector512.Create(k.X1F);
-        public readonly Vector512<float> B = Vector512.Create(k.BF);
-        public readonly Vector512<float> D = Vector512.Create(k.DF);
-        public readonly Vector512<float> MinusD = Vector512.Create(-k.DF);
-        public readonly Vector512<float> BSquared = Vector512.Create(k.BSquaredF);
-        public readonly Vector512<float> DSquared = Vector512.Create(k.DSquaredF);
-        public readonly Vector512<float> AShift = Vector512.Create(k.AShiftF);
-        public readonly Vector512<float> CShift = Vector512.Create(k.CShiftF);
-        public readonly Vector512<float> LogA = Vector512.Create(k.LogAF);
-        public readonly Vector512<float> InverseB = Vector512.Create(k.InverseBF);
-        public readonly Vector512<float> BigX = Vector512.Create(k.BigXF);
-        public readonly Vector512<float> Start = Vector512.Create(k.GuessTable.Start);
-        public readonly Vector512<int> StartBitsMinusHalf = Vector512.Create(k.GuessTable.StartBits - (1 << (InverseGuessTable.Shift - 1)));
-        public readonly Vector512<int> MaxIndex = Vector512.Create(k.GuessTable.MaxIndex);
     }
 }
