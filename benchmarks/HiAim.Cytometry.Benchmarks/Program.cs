@@ -54,6 +54,12 @@ if (args.Length > 1 && args[0] == "--peak-memory-child")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "--transforms")
+{
+    TransformTimings.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000_000);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "--kernels")
 {
     KernelTimings.Run();

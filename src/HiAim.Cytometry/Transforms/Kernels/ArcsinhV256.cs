@@ -7,7 +7,7 @@ namespace HiAim.Cytometry.Transforms.Kernels;
 /// <summary>
 /// Fused single-pass arcsinh on <see cref="Vector256{T}"/> (8 floats): |x|, scale, then either the odd
 /// Taylor polynomial (small |u|, full relative accuracy near 0), ln(u + sqrt(u² + 1)) (FMA, Sqrt,
-/// Add, Log) or ln|x| + ln(2·scale) (large |u|, no overflow), CopySign, and one FMA for gain and
+/// Add, own float LogCore) or ln|x| + ln(2·scale) (large |u|, no overflow), CopySign, and one FMA for gain and
 /// offset. The inverse works in double (see InverseCore). The tail (fewer than 8 values) goes to <see cref="ArcsinhScalar"/>.
 /// </summary>
 internal static class ArcsinhV256
@@ -104,13 +104,17 @@ internal static class ArcsinhV256
         var series = Vector256.FusedMultiplyAdd(u * u2, p, u);
 
         // General |u|: ln(u + sqrt(u² + 1)); large |u|: ln|x| + ln(2·scale).
+        // s ≥ 1 (or |x| > BigLimit/scale) is positive, normal and finite unless |x| is +∞ or NaN, which the
+        // last select restores, so the special-free LogCore serves.
         var s = u + Vector256.Sqrt(Vector256.FusedMultiplyAdd(u, u, Vector256<float>.One));
         s = Vector256.ConditionalSelect(big, t, s);
-        var log = Vector256.Log(s) + (big & c.LogTwoScale);
+        var log = ExpLogV256.LogCore(s) + (big & c.LogTwoScale);
 
         var r = Vector256.ConditionalSelect(Vector256.LessThan(u, c.SmallLimit), series, log);
-        r = Vector256.CopySign(r, x);
-        return Vector256.FusedMultiplyAdd(r, c.Gain, c.Offset);
+        r = Vector256.ConditionalSelect(Vector256.Equals(t, Vector256.Create(float.PositiveInfinity)), t, r);
+        r = r | (x & Vector256.Create(-0f)); // r ≥ 0: copy the sign of x
+        r = Vector256.FusedMultiplyAdd(r, c.Gain, c.Offset);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), r, x); // NaN stays NaN
     }
 
     private readonly struct Constants(ArcsinhCoefficients k)

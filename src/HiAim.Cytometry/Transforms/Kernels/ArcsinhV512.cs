@@ -7,7 +7,7 @@ namespace HiAim.Cytometry.Transforms.Kernels;
 /// <summary>
 /// Fused single-pass arcsinh on <see cref="Vector512{T}"/> (16 floats): |x|, scale, then either the odd
 /// Taylor polynomial (small |u|, full relative accuracy near 0), ln(u + sqrt(u² + 1)) (FMA, Sqrt,
-/// Add, Log) or ln|x| + ln(2·scale) (large |u|, no overflow), CopySign, and one FMA for gain and
+/// Add, own float LogCore) or ln|x| + ln(2·scale) (large |u|, no overflow), CopySign, and one FMA for gain and
 /// offset. The inverse works in double (see InverseCore). The tail (fewer than 16 values) goes to <see cref="ArcsinhScalar"/>.
 /// </summary>
 internal static class ArcsinhV512
@@ -104,13 +104,17 @@ internal static class ArcsinhV512
         var series = Vector512.FusedMultiplyAdd(u * u2, p, u);
 
         // General |u|: ln(u + sqrt(u² + 1)); large |u|: ln|x| + ln(2·scale).
+        // s ≥ 1 (or |x| > BigLimit/scale) is positive, normal and finite unless |x| is +∞ or NaN, which the
+        // last select restores, so the special-free LogCore serves.
         var s = u + Vector512.Sqrt(Vector512.FusedMultiplyAdd(u, u, Vector512<float>.One));
         s = Vector512.ConditionalSelect(big, t, s);
-        var log = Vector512.Log(s) + (big & c.LogTwoScale);
+        var log = ExpLogV512.LogCore(s) + (big & c.LogTwoScale);
 
         var r = Vector512.ConditionalSelect(Vector512.LessThan(u, c.SmallLimit), series, log);
-        r = Vector512.CopySign(r, x);
-        return Vector512.FusedMultiplyAdd(r, c.Gain, c.Offset);
+        r = Vector512.ConditionalSelect(Vector512.Equals(t, Vector512.Create(float.PositiveInfinity)), t, r);
+        r = r | (x & Vector512.Create(-0f)); // r ≥ 0: copy the sign of x
+        r = Vector512.FusedMultiplyAdd(r, c.Gain, c.Offset);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), r, x); // NaN stays NaN
     }
 
     private readonly struct Constants(ArcsinhCoefficients k)

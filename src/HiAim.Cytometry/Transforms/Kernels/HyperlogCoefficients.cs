@@ -60,6 +60,20 @@ internal sealed class HyperlogCoefficients
         YBigF = (float)(Math.Log(BigX / LowerA) / B);
     }
 
+    /// <summary>Table of u = y − x1 and its derivatives over [0, BigX] for the SIMD forward, built on first use.</summary>
+    public InverseGuessTable GuessTable => LazyInitializer.EnsureInitialized(ref _guessTable, () =>
+        new InverseGuessTable(
+            v => HyperlogScalar.Forward(this, v) - X1,
+            u =>
+            {
+                var ae = LowerA * Math.Exp(B * (X1 + u));
+                return ((B * ae) + C, B * B * ae);
+            },
+            Taylor[0] / B,
+            BigX));
+
+    private InverseGuessTable? _guessTable;
+
     public double T { get; }
 
     public double W { get; }

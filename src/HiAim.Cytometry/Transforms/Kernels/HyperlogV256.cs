@@ -5,35 +5,19 @@ using System.Runtime.Intrinsics;
 namespace HiAim.Cytometry.Transforms.Kernels;
 
 /// <summary>
-/// Hyperlog on <see cref="Vector256{T}"/> (8 floats). Forward: first guess (linear below EH(x0), else
-/// ln(x/a)/b), then <see cref="HalleySteps"/> fixed Halley steps on EH(y) − |x| in float;
-/// |x| above <see cref="HyperlogCoefficients.BigX"/> takes y = ln(|x|/a)/b directly. Inverse (in double, widened
-/// from float): EH(y) directly, or its Taylor series within w/4 of x1. Tails go to <see cref="HyperlogScalar"/>.
+/// Hyperlog on <see cref="Vector256{T}"/>. Forward: <see cref="TableSolveV256"/> (nearest node of the transform's
+/// <see cref="InverseGuessTable"/> plus one Halley step from it, no exponentials; ln only above BigX).
+/// Inverse (in double, widened from float): the closed form directly, or its Taylor series within w/4 of x1.
+/// Tails go to <see cref="HyperlogScalar"/>.
 /// </summary>
 internal static class HyperlogV256
 {
-    /// <summary>Fixed number of Halley steps; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 2;
-
     public static void Forward(HyperlogCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
-        ref var src = ref MemoryMarshal.GetReference(source);
-        ref var dst = ref MemoryMarshal.GetReference(destination);
-        var n = (nuint)source.Length;
-        nuint i = 0;
-        if (n >= (nuint)Vector256<float>.Count)
+        var done = TableSolveV256.Forward(k.GuessTable, k.X1F, k.LogAF, k.InverseBF, k.BigXF, source, destination);
+        if (done < source.Length)
         {
-            var c = new Constants(k);
-            var last = n - (nuint)Vector256<float>.Count;
-            for (; i <= last; i += (nuint)Vector256<float>.Count)
-            {
-                ForwardCore(Vector256.LoadUnsafe(ref src, i), c).StoreUnsafe(ref dst, i);
-            }
-        }
-
-        if (i < n)
-        {
-            HyperlogScalar.Forward(k, source[(int)i..], destination[(int)i..]);
+            HyperlogScalar.Forward(k, source[done..], destination[done..]);
         }
     }
 
@@ -59,34 +43,6 @@ internal static class HyperlogV256
         {
             HyperlogScalar.Inverse(k, source[(int)i..], destination[(int)i..]);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ForwardCore(Vector256<float> x, in Constants c)
-    {
-        var t = Vector256.Abs(x);
-        var v = Vector256.Min(t, c.BigX);
-
-        // The root lies in [x1, x1 + v/B'(x1)] (B is convex above x1); start from the smaller of
-        // the tangent and the pure-log estimate, never below x1. One Log serves the guess and the
-        // large-|x| result.
-        var logT = (Vector256.Log(t) - c.LogA) * c.InverseB;
-        var y = Vector256.Min(Vector256.FusedMultiplyAdd(v, c.LinearSlope, c.X1), Vector256.Min(logT, c.YBig));
-        y = Vector256.Max(y, c.X1);
-        for (var step = 0; step < HalleySteps; step++)
-        {
-            var ae = Vector256.Exp(Vector256.FusedMultiplyAdd(c.B, y, c.LogA));
-            var r = Vector256.FusedMultiplyAdd(c.C, y, ae) - (c.F + v);
-            var d1 = Vector256.FusedMultiplyAdd(c.B, ae, c.C);
-            var d2 = c.BSquared * ae;
-            var twoD1 = d1 + d1;
-            y -= (r * twoD1) / Vector256.FusedMultiplyAdd(twoD1, d1, -(r * d2));
-        }
-
-        y = Vector256.ConditionalSelect(Vector256.GreaterThan(t, c.BigX), logT, y);
-        y = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), c.TwoX1 - y, y);
-        y = Vector256.ConditionalSelect(Vector256.Equals(x, Vector256<float>.Zero), c.X1, y);
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x); // NaN stays NaN
     }
 
     // The inverse runs in double: y − x1 must be formed exactly for the Taylor branch, which float
@@ -119,22 +75,5 @@ internal static class HyperlogV256
         public readonly Vector256<double> LogA = Vector256.Create(Math.Log(k.LowerA));
         public readonly Vector256<double> C = Vector256.Create(k.C);
         public readonly Vector256<double> F = Vector256.Create(k.F);
-    }
-
-    private readonly struct Constants(HyperlogCoefficients k)
-    {
-        public readonly Vector256<float> X1 = Vector256.Create(k.X1F);
-        public readonly Vector256<float> TwoX1 = Vector256.Create(k.TwoX1F);
-        public readonly Vector256<float> XTaylor = Vector256.Create(k.XTaylorF);
-        public readonly Vector256<float> B = Vector256.Create(k.BF);
-        public readonly Vector256<float> BSquared = Vector256.Create(k.BSquaredF);
-        public readonly Vector256<float> LogA = Vector256.Create(k.LogAF);
-        public readonly Vector256<float> C = Vector256.Create(k.CF);
-        public readonly Vector256<float> F = Vector256.Create(k.FF);
-        public readonly Vector256<float> InverseB = Vector256.Create(k.InverseBF);
-        public readonly Vector256<float> Knee = Vector256.Create(k.KneeF);
-        public readonly Vector256<float> LinearSlope = Vector256.Create(k.LinearSlopeF);
-        public readonly Vector256<float> BigX = Vector256.Create(k.BigXF);
-        public readonly Vector256<float> YBig = Vector256.Create(k.YBigF);
     }
 }

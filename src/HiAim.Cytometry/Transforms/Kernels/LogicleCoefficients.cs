@@ -61,7 +61,23 @@ internal sealed class LogicleCoefficients
         BigX = Math.Min(1e30, Math.Max(1e9 * (Math.Abs(F) + (C * Math.Exp(-D * X1)) + LowerA), 1e6));
         BigXF = (float)BigX;
         YBigF = (float)(Math.Log(BigX / LowerA) / B);
+
     }
+
+    /// <summary>Table of u = y − x1 and its derivatives over [0, BigX] for the SIMD forward, built on first use.</summary>
+    public InverseGuessTable GuessTable => LazyInitializer.EnsureInitialized(ref _guessTable, () =>
+        new InverseGuessTable(
+            v => LogicleScalar.Forward(this, v) - X1,
+            u =>
+            {
+                var ae = LowerA * Math.Exp(B * (X1 + u));
+                var ce = C * Math.Exp(-D * (X1 + u));
+                return ((B * ae) + (D * ce), (B * B * ae) - (D * D * ce));
+            },
+            Taylor[0] / B,
+            BigX));
+
+    private InverseGuessTable? _guessTable;
 
     public double T { get; }
 

@@ -5,36 +5,19 @@ using System.Runtime.Intrinsics;
 namespace HiAim.Cytometry.Transforms.Kernels;
 
 /// <summary>
-/// Logicle on <see cref="Vector512{T}"/> (16 floats). Forward: first guess (linear below f, else
-/// ln(x/a)/b), then <see cref="HalleySteps"/> fixed Halley steps on B(y) − |x| in float with
-/// a·e^(b·y) and c·e^(−d·y) written as single Exp calls; |x| above <see cref="LogicleCoefficients.BigX"/>
-/// takes y = ln(|x|/a)/b directly. Inverse (in double, widened from float): B(y) directly, or its Taylor series within w/4 of x1.
+/// Logicle on <see cref="Vector512{T}"/>. Forward: <see cref="TableSolveV512"/> (nearest node of the transform's
+/// <see cref="InverseGuessTable"/> plus one Halley step from it, no exponentials; ln only above BigX).
+/// Inverse (in double, widened from float): the closed form directly, or its Taylor series within w/4 of x1.
 /// Tails go to <see cref="LogicleScalar"/>.
 /// </summary>
 internal static class LogicleV512
 {
-    /// <summary>Fixed number of Halley steps; the tests bound the resulting error against the scalar twin.</summary>
-    public const int HalleySteps = 2;
-
     public static void Forward(LogicleCoefficients k, ReadOnlySpan<float> source, Span<float> destination)
     {
-        ref var src = ref MemoryMarshal.GetReference(source);
-        ref var dst = ref MemoryMarshal.GetReference(destination);
-        var n = (nuint)source.Length;
-        nuint i = 0;
-        if (n >= (nuint)Vector512<float>.Count)
+        var done = TableSolveV512.Forward(k.GuessTable, k.X1F, k.LogAF, k.InverseBF, k.BigXF, source, destination);
+        if (done < source.Length)
         {
-            var c = new Constants(k);
-            var last = n - (nuint)Vector512<float>.Count;
-            for (; i <= last; i += (nuint)Vector512<float>.Count)
-            {
-                ForwardCore(Vector512.LoadUnsafe(ref src, i), c).StoreUnsafe(ref dst, i);
-            }
-        }
-
-        if (i < n)
-        {
-            LogicleScalar.Forward(k, source[(int)i..], destination[(int)i..]);
+            LogicleScalar.Forward(k, source[done..], destination[done..]);
         }
     }
 
@@ -60,36 +43,6 @@ internal static class LogicleV512
         {
             LogicleScalar.Inverse(k, source[(int)i..], destination[(int)i..]);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ForwardCore(Vector512<float> x, in Constants c)
-    {
-        var t = Vector512.Abs(x);
-        var v = Vector512.Min(t, c.BigX);
-
-        // The root lies in [x1, x1 + v/B'(x1)] (B is convex above x1); start from the smaller of
-        // the tangent and the pure-log estimate, never below x1. One Log serves the guess and the
-        // large-|x| result.
-        var logT = (Vector512.Log(t) - c.LogA) * c.InverseB;
-        var y = Vector512.Min(Vector512.FusedMultiplyAdd(v, c.InverseSlope, c.X1), Vector512.Min(logT, c.YBig));
-        y = Vector512.Max(y, c.X1);
-        for (var step = 0; step < HalleySteps; step++)
-        {
-            var ae = Vector512.Exp(Vector512.FusedMultiplyAdd(c.B, y, c.LogA));
-            var ce = Vector512.Exp(Vector512.FusedMultiplyAdd(-c.D, y, c.LogC));
-            var r = (ae + c.F) - (ce + v);
-            var d1 = Vector512.FusedMultiplyAdd(c.B, ae, c.D * ce);
-            var d2 = Vector512.FusedMultiplyAdd(c.BSquared, ae, -(c.DSquared * ce));
-            // Halley: y -= r / (d1 · (1 − r·d2 / (2·d1²))) = 2·r·d1 / (2·d1² − r·d2)
-            var twoD1 = d1 + d1;
-            y -= (r * twoD1) / Vector512.FusedMultiplyAdd(twoD1, d1, -(r * d2));
-        }
-
-        y = Vector512.ConditionalSelect(Vector512.GreaterThan(t, c.BigX), logT, y);
-        y = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), c.TwoX1 - y, y);
-        y = Vector512.ConditionalSelect(Vector512.Equals(x, Vector512<float>.Zero), c.X1, y);
-        return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x); // NaN stays NaN
     }
 
     // The inverse runs in double: B(y) = a·e^(b·y) + f − c·e^(−d·y) cancels heavily just above the
@@ -125,23 +78,5 @@ internal static class LogicleV512
         public readonly Vector512<double> LogA = Vector512.Create(Math.Log(k.LowerA));
         public readonly Vector512<double> LogC = Vector512.Create(Math.Log(k.C));
         public readonly Vector512<double> F = Vector512.Create(k.F);
-    }
-
-    private readonly struct Constants(LogicleCoefficients k)
-    {
-        public readonly Vector512<float> X1 = Vector512.Create(k.X1F);
-        public readonly Vector512<float> TwoX1 = Vector512.Create(k.TwoX1F);
-        public readonly Vector512<float> XTaylor = Vector512.Create(k.XTaylorF);
-        public readonly Vector512<float> B = Vector512.Create(k.BF);
-        public readonly Vector512<float> D = Vector512.Create(k.DF);
-        public readonly Vector512<float> BSquared = Vector512.Create(k.BSquaredF);
-        public readonly Vector512<float> DSquared = Vector512.Create(k.DSquaredF);
-        public readonly Vector512<float> LogA = Vector512.Create(k.LogAF);
-        public readonly Vector512<float> LogC = Vector512.Create(k.LogCF);
-        public readonly Vector512<float> F = Vector512.Create(k.FF);
-        public readonly Vector512<float> InverseB = Vector512.Create(k.InverseBF);
-        public readonly Vector512<float> InverseSlope = Vector512.Create(k.InverseSlopeF);
-        public readonly Vector512<float> BigX = Vector512.Create(k.BigXF);
-        public readonly Vector512<float> YBig = Vector512.Create(k.YBigF);
     }
 }
