@@ -10,6 +10,11 @@ internal static unsafe class CompensateKernels
 
     public static CompensateKernel Best => Available[0].Kernel;
 
+    /// <summary>Every variant, accelerated here or not: Vector512/Vector256 operations run (slowly, in software)
+    /// where the hardware lacks them, so tests check all of them on any machine.</summary>
+    public static IReadOnlyList<(string Name, CompensateKernel Kernel)> All { get; } =
+        [("Vector512", CompensateVector512.Run), ("Vector256", CompensateVector256.Run), ("Scalar", CompensateScalar.Run)];
+
     private static List<(string, CompensateKernel)> Build()
     {
         var list = new List<(string, CompensateKernel)>();
