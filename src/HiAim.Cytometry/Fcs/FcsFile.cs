@@ -157,35 +157,49 @@ public sealed class FcsFile
     /// must be 0,0; a file that declares otherwise got a warning).
     /// </summary>
     /// <returns>A new matrix.</returns>
-    public EventMatrix ToChannelValues()
+    public EventMatrix ToChannelValues() => ChannelValues(shareUnscaled: false);
+
+    /// <summary>Channel values; with <paramref name="shareUnscaled"/> the columns that need no scaling are the
+    /// raw columns themselves (no copy), for callers that only read them (gating).</summary>
+    internal EventMatrix ChannelValues(bool shareUnscaled)
     {
-        var result = Events.Clone();
         var timestep = Keywords.TryGetDouble("$TIMESTEP", out var ts) && ts > 0 ? ts : 1.0;
+        var columns = new float[Channels.Count][];
         for (var c = 0; c < Channels.Count; c++)
         {
             var ch = Channels[c];
-            var col = result.Column(c);
-            if (ch.DataType == FcsDataType.Integer && ch.LogDecades > 0)
+            var source = Events.ColumnArray(c);
+            var log = ch.DataType == FcsDataType.Integer && ch.LogDecades > 0;
+            var time = !log && ch.IsTime && timestep != 1.0;
+            var gain = !log && !time && ch.Gain != 1.0 && ch.Gain > 0 && ch.LogDecades == 0;
+            if (!log && !time && !gain)
+            {
+                columns[c] = shareUnscaled ? source : (float[])source.Clone();
+                continue;
+            }
+
+            var col = columns[c] = GC.AllocateUninitializedArray<float>(source.Length);
+            if (log)
             {
                 var f1 = ch.LogDecades;
                 var f2 = ch.LogOffset;
                 var range = ch.Range > 0 ? ch.Range : Math.Pow(2, ch.Bits);
                 for (var i = 0; i < col.Length; i++)
                 {
-                    col[i] = (float)(f2 * Math.Pow(10, f1 * col[i] / range));
+                    col[i] = (float)(f2 * Math.Pow(10, f1 * source[i] / range));
                 }
             }
-            else if (ch.IsTime && timestep != 1.0)
+            else if (time)
             {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(col, (float)timestep, col);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(source, (float)timestep, col);
             }
-            else if (ch.Gain != 1.0 && ch.Gain > 0 && ch.LogDecades == 0)
+            else
             {
-                System.Numerics.Tensors.TensorPrimitives.Divide(col, (float)ch.Gain, col);
+                System.Numerics.Tensors.TensorPrimitives.Divide(source, (float)ch.Gain, col);
             }
         }
 
-        return result;
+        return new EventMatrix([.. Events.ChannelNames], columns);
     }
 }
 

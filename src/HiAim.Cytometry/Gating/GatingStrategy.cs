@@ -186,7 +186,8 @@ public sealed class GatingStrategy
     public GatingResult Apply(FcsFile sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        return Apply(sample.ToChannelValues(), sample.Spillover);
+        // Gating only reads its input columns (compensation and transforms write new arrays): share the unscaled ones.
+        return Apply(sample.ChannelValues(shareUnscaled: true), sample.Spillover);
     }
 
     private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)
