@@ -180,7 +180,7 @@ public sealed class TbnkResult
         ArgumentNullException.ThrowIfNull(gating);
         var ids = strategy.PopulationIds.ToHashSet(StringComparer.Ordinal);
         var lymph = gating["Lymphocytes"].Count;
-        var beadEvents = ids.Contains("Beads") ? gating["Beads"].Count : 0;
+        var beadEvents = template.ReportedPopulations.Contains("Beads") && ids.Contains("Beads") ? gating["Beads"].Count : 0;
         var absolute = beadsPerTest is > 0 && volumeUl is > 0 && beadEvents > 0;
         var list = new List<PopulationCount>();
         var events = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -196,7 +196,7 @@ public sealed class TbnkResult
                 absolute ? (double)p.Count / beadEvents * beadsPerTest!.Value / volumeUl!.Value : double.NaN));
         }
 
-        var usesBeads = ids.Contains("Beads");
+        var usesBeads = template.ReportedPopulations.Contains("Beads");
         var flags = TbnkQc.Evaluate(events, usesBeads, timeMonotonic, spilloverPresent, beadsPerTest is > 0 && volumeUl is > 0);
         return new TbnkResult(sample, beadsPerTest, volumeUl, list, strategy, gating, flags);
     }

@@ -187,36 +187,7 @@ internal sealed class TbnkTemplate : GateTemplate
         var (singletGate, singlets) = p.Singlets();
         strategy.Add(singletGate);
 
-        // Beads: min over the six markers; beads are the bright mode.
-        var markers = RequiredMarkers;
-        var cols = markers.Select(p.Scaled).ToArray();
-        var minValues = new List<double>();
-        var mins = new float[p.Count];
-        for (var i = 0; i < p.Count; i++)
-        {
-            var m = float.PositiveInfinity;
-            foreach (var c in cols)
-            {
-                m = Math.Min(m, c[i]);
-            }
-
-            mins[i] = m;
-            if (singlets[i])
-            {
-                minValues.Add(m);
-            }
-        }
-
-        // No second mode: no beads in the tube; the gate sits above full scale and QC flags the bead count.
-        var beadCut = Density.ValleyBetweenMainModes(minValues, PlacementContext.Lo, PlacementContext.Hi, PlacementContext.Width, PlacementContext.Sigma) ?? 1.5;
-        strategy.Add(new RectangleGate("Beads", "Singlets", [.. markers.Select(m => new GateRange(p.Marker(m), beadCut, null))]));
-        strategy.Add(new BooleanGate("Cells", "Singlets", BooleanOperator.Not, new GateReference("Beads")));
-        var cells = new bool[p.Count];
-        for (var i = 0; i < p.Count; i++)
-        {
-            cells[i] = singlets[i] && !(mins[i] >= beadCut);
-        }
-
+        var cells = PlaceBeads(p, strategy, singlets, RequiredMarkers, optional: false);
         PlaceLymphocytes(p, strategy, cells, out var lymph);
 
         var cd3 = p.Cut("CD3", lymph, "T vs non-T");
@@ -238,10 +209,57 @@ internal sealed class TbnkTemplate : GateTemplate
         return strategy;
     }
 
+    /// <summary>
+    /// Beads: every marker above the valley of min(markers) among singlets (beads are bright in all channels, cells
+    /// are negative in at least one); adds Beads and Cells (= Singlets not Beads) and returns the Cells mask. When
+    /// <paramref name="optional"/>, the gates are added only if the bright mode sits above 20,000 compensated units.
+    /// </summary>
+    internal static bool[] PlaceBeads(PlacementContext p, GatingStrategy strategy, bool[] singlets, IReadOnlyList<string> markers, bool optional)
+    {
+        var cols = markers.Select(p.Scaled).ToArray();
+        var minValues = new List<double>();
+        var mins = new float[p.Count];
+        for (var i = 0; i < p.Count; i++)
+        {
+            var m = float.PositiveInfinity;
+            foreach (var c in cols)
+            {
+                m = Math.Min(m, c[i]);
+            }
+
+            mins[i] = m;
+            if (singlets[i])
+            {
+                minValues.Add(m);
+            }
+        }
+
+        // No second mode: no beads in the tube; the gate sits above full scale and QC flags the bead count.
+        var beadCut = Density.ValleyBetweenMainModes(minValues, PlacementContext.Lo, PlacementContext.Hi, PlacementContext.Width, PlacementContext.Sigma) ?? 1.5;
+        var cells = new bool[p.Count];
+        for (var i = 0; i < p.Count; i++)
+        {
+            cells[i] = singlets[i] && !(mins[i] >= beadCut);
+        }
+
+        if (optional)
+        {
+            var bright = minValues.Where(v => v >= beadCut).OrderBy(v => v).ToList();
+            if (bright.Count < 20 || bright[bright.Count / 2] < GateTemplate.Scale.Apply(20_000))
+            {
+                return singlets;
+            }
+        }
+
+        strategy.Add(new RectangleGate("Beads", "Singlets", [.. markers.Select(m => new GateRange(p.Marker(m), beadCut, null))]));
+        strategy.Add(new BooleanGate("Cells", "Singlets", BooleanOperator.Not, new GateReference("Beads")));
+        return cells;
+    }
+
     internal static void PlaceLymphocytes(PlacementContext p, GatingStrategy strategy, bool[] cells, out bool[] lymph)
     {
         var cd45 = p.LeukocyteCut(cells);
-        strategy.Add(new RectangleGate("Leukocytes", cells.Length == 0 ? null : StrategyParent(strategy), new GateRange(p.Marker("CD45"), cd45, null)));
+        strategy.Add(new RectangleGate("Leukocytes", StrategyParent(strategy), new GateRange(p.Marker("CD45"), cd45, null)));
         var leuk = p.Where(cells, "CD45", cd45, true);
         var ssc = p.LymphocyteSscCut(leuk);
         strategy.Add(new RectangleGate("Lymphocytes", "Leukocytes", new GateRange(p.Scatter("SSC-A"), null, ssc)));
@@ -267,7 +285,8 @@ internal sealed class TbnkTemplate : GateTemplate
 }
 
 /// <summary>
-/// The built-in NK-subset template (domain.md §2.5): Singlets, Leukocytes (CD45), Lymphocytes (CD45 vs SSC) as in
+/// The built-in NK-subset template (domain.md §2.5): Singlets, counting beads excluded when the tube has them
+/// (a mode bright in all four markers above 20,000 units), Leukocytes (CD45), Lymphocytes (CD45 vs SSC) as in
 /// TBNK, CD3− by the CD3 valley, <b>NK</b> = CD56 above its valley among CD3−, then <b>NK_bright</b> / <b>NK_dim</b>
 /// by a two-Gaussian split of CD56 on NK (CD56bright CD16−/dim vs CD56dim CD16+; CD16 is carried for display).
 /// No counting beads: cells/µL are not reported.
@@ -288,7 +307,8 @@ internal sealed class NkSubsetTemplate : GateTemplate
         var strategy = new GatingStrategy();
         var (singletGate, singlets) = p.Singlets();
         strategy.Add(singletGate);
-        TbnkTemplate.PlaceLymphocytes(p, strategy, singlets, out var lymph);
+        var cells = TbnkTemplate.PlaceBeads(p, strategy, singlets, RequiredMarkers, optional: true);
+        TbnkTemplate.PlaceLymphocytes(p, strategy, cells, out var lymph);
         var cd3 = p.Cut("CD3", lymph, "T vs non-T");
         strategy.Add(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
         strategy.Add(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
