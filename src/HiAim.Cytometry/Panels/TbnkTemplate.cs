@@ -159,7 +159,8 @@ internal sealed class PlacementContext
 /// <list type="number">
 /// <item><b>Singlets</b>: FSC-H/FSC-A ratio band, median ± 4 robust SD (a wedge polygon on FSC-A × FSC-H).</item>
 /// <item><b>Beads</b> (parent Singlets): every one of the six markers above the valley of min(marker) — beads are
-/// bright in all channels, cells are negative in at least one; <b>Cells</b> = Singlets not Beads.</item>
+/// bright in all channels, cells are negative in at least one — and FSC-A, SSC-A within ±5 robust SD (ln) of the bright
+/// mode, which drops beads stuck to a cell; <b>Cells</b> = Singlets not Beads.</item>
 /// <item><b>Leukocytes</b> (parent Cells): CD45 above the valley right of the CD45− debris mode.</item>
 /// <item><b>Lymphocytes</b> (parent Leukocytes): SSC-A below the valley between the lowest (lymphocyte) SSC mode and the next.</item>
 /// <item><b>T</b> / <b>CD3-</b> (parent Lymphocytes): CD3 valley between its two main modes.</item>
@@ -236,12 +237,6 @@ internal sealed class TbnkTemplate : GateTemplate
 
         // No second mode: no beads in the tube; the gate sits above full scale and QC flags the bead count.
         var beadCut = Density.ValleyBetweenMainModes(minValues, PlacementContext.Lo, PlacementContext.Hi, PlacementContext.Width, PlacementContext.Sigma) ?? 1.5;
-        var cells = new bool[p.Count];
-        for (var i = 0; i < p.Count; i++)
-        {
-            cells[i] = singlets[i] && !(mins[i] >= beadCut);
-        }
-
         if (optional)
         {
             var bright = minValues.Where(v => v >= beadCut).OrderBy(v => v).ToList();
@@ -251,9 +246,50 @@ internal sealed class TbnkTemplate : GateTemplate
             }
         }
 
-        strategy.Add(new RectangleGate("Beads", "Singlets", [.. markers.Select(m => new GateRange(p.Marker(m), beadCut, null))]));
+        // Beads stuck to a large cell can pass the singlet band (the cell dominates FSC-H/FSC-A) and are bright too;
+        // single beads have tight scatter, so keep FSC-A and SSC-A within ±5 robust SD (ln scale, at least ±5 %) of the bright mode.
+        var fsc = p.Raw("FSC-A");
+        var ssc = p.Raw("SSC-A");
+        var lnF = new List<double>();
+        var lnS = new List<double>();
+        for (var i = 0; i < p.Count; i++)
+        {
+            if (singlets[i] && mins[i] >= beadCut)
+            {
+                lnF.Add(Math.Log(Math.Max(fsc[i], 1f)));
+                lnS.Add(Math.Log(Math.Max(ssc[i], 1f)));
+            }
+        }
+
+        var ranges = markers.Select(m => new GateRange(p.Marker(m), beadCut, null)).ToList();
+        double fLo = 0, fHi = double.PositiveInfinity, sLo = 0, sHi = double.PositiveInfinity;
+        if (lnF.Count >= 20)
+        {
+            (fLo, fHi) = RobustBand(lnF);
+            (sLo, sHi) = RobustBand(lnS);
+            ranges.Add(new GateRange(p.Scatter("FSC-A"), fLo, fHi));
+            ranges.Add(new GateRange(p.Scatter("SSC-A"), sLo, sHi));
+        }
+
+        var cells = new bool[p.Count];
+        for (var i = 0; i < p.Count; i++)
+        {
+            var bead = mins[i] >= beadCut && fsc[i] >= fLo && fsc[i] < fHi && ssc[i] >= sLo && ssc[i] < sHi;
+            cells[i] = singlets[i] && !bead;
+        }
+
+        strategy.Add(new RectangleGate("Beads", "Singlets", ranges));
         strategy.Add(new BooleanGate("Cells", "Singlets", BooleanOperator.Not, new GateReference("Beads")));
         return cells;
+    }
+
+    private static (double Lo, double Hi) RobustBand(List<double> ln)
+    {
+        var sorted = ln.OrderBy(v => v).ToList();
+        var median = sorted[sorted.Count / 2];
+        var dev = sorted.Select(v => Math.Abs(v - median)).OrderBy(v => v).ToList();
+        var half = Math.Max(5 * 1.4826 * dev[dev.Count / 2], 0.05);
+        return (Math.Exp(median - half), Math.Exp(median + half));
     }
 
     internal static void PlaceLymphocytes(PlacementContext p, GatingStrategy strategy, bool[] cells, out bool[] lymph)
