@@ -179,4 +179,19 @@ public sealed class PanelTests
         Assert.True(double.IsNaN(r["NK"].CellsPerUl));
         Assert.DoesNotContain(r.Flags, f => f.Check is QcCheck.BeadEvents or QcCheck.MissingBeadCount);
     }
+
+    [Fact]
+    public void Without_debris_or_doublets_the_fallbacks_still_count_within_5_percent()
+    {
+        var sim = new TbnkSimulator(new TbnkSimulationOptions { Patients = 2, Timepoints = ["pre"], EventsPerFile = 30_000, Seed = 3, DebrisFraction = 0, DoubletFraction = 0 });
+        foreach (var s in sim.Samples)
+        {
+            var f = sim.Simulate(s);
+            var r = TbnkPanel.Default.Analyze(FcsFile.Read(f.ToArray()));
+            foreach (var p in new[] { "Lymphocytes", "T", "CD4", "CD8", "B", "NK" })
+            {
+                Assert.InRange(r[p].CellsPerUl, f.Truth.CellsPerUl(p) * 0.95, f.Truth.CellsPerUl(p) * 1.05);
+            }
+        }
+    }
 }
