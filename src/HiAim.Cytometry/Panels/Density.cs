@@ -240,5 +240,100 @@ internal static class Density
         return null;
     }
 
+    /// <summary>
+    /// Two-component diagonal Gaussian mixture in 2-D by EM, started from the 1-D split on x, and the linear
+    /// discriminant between the components (pooled variances): bright when Wx·x + Wy·y ≥ C. Null when the fit collapses.
+    /// </summary>
+    public static (double Wx, double Wy, double C)? LinearSplit2D(IReadOnlyList<double> x, IReadOnlyList<double> y, double xSplit)
+    {
+        var n = x.Count;
+        if (n < 40)
+        {
+            return null;
+        }
+
+        var r = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            r[i] = x[i] >= xSplit ? 0 : 1; // responsibility of the dim component
+        }
+
+        double w1 = 0, mx1 = 0, my1 = 0, mx2 = 0, my2 = 0, vx1 = 0, vy1 = 0, vx2 = 0, vy2 = 0;
+        for (var iter = 0; iter < 100; iter++)
+        {
+            double n1 = 0, sx1 = 0, sy1 = 0, sx2 = 0, sy2 = 0;
+            for (var i = 0; i < n; i++)
+            {
+                n1 += r[i];
+                sx1 += r[i] * x[i];
+                sy1 += r[i] * y[i];
+                sx2 += (1 - r[i]) * x[i];
+                sy2 += (1 - r[i]) * y[i];
+            }
+
+            var n2 = n - n1;
+            if (n1 < 5 || n2 < 5)
+            {
+                return null;
+            }
+
+            (mx1, my1, mx2, my2) = (sx1 / n1, sy1 / n1, sx2 / n2, sy2 / n2);
+            (vx1, vy1, vx2, vy2) = (0, 0, 0, 0);
+            for (var i = 0; i < n; i++)
+            {
+                vx1 += r[i] * (x[i] - mx1) * (x[i] - mx1);
+                vy1 += r[i] * (y[i] - my1) * (y[i] - my1);
+                vx2 += (1 - r[i]) * (x[i] - mx2) * (x[i] - mx2);
+                vy2 += (1 - r[i]) * (y[i] - my2) * (y[i] - my2);
+            }
+
+            (vx1, vy1, vx2, vy2) = (Math.Max(vx1 / n1, 1e-6), Math.Max(vy1 / n1, 1e-6), Math.Max(vx2 / n2, 1e-6), Math.Max(vy2 / n2, 1e-6));
+            w1 = n1 / n;
+            for (var i = 0; i < n; i++)
+            {
+                var a = w1 * Math.Exp(-0.5 * (((x[i] - mx1) * (x[i] - mx1) / vx1) + ((y[i] - my1) * (y[i] - my1) / vy1))) / Math.Sqrt(vx1 * vy1);
+                var b = (1 - w1) * Math.Exp(-0.5 * (((x[i] - mx2) * (x[i] - mx2) / vx2) + ((y[i] - my2) * (y[i] - my2) / vy2))) / Math.Sqrt(vx2 * vy2);
+                r[i] = a + b > 0 ? a / (a + b) : (x[i] < xSplit ? 1 : 0);
+            }
+        }
+
+        if (!(mx2 > mx1))
+        {
+            return null;
+        }
+
+        var vx = (w1 * vx1) + ((1 - w1) * vx2);
+        var vy = (w1 * vy1) + ((1 - w1) * vy2);
+        var wx = (mx2 - mx1) / vx;
+        var wy = (my2 - my1) / vy;
+        var c = (wx * (mx1 + mx2) / 2) + (wy * (my1 + my2) / 2) + Math.Log(w1 / (1 - w1));
+        return double.IsFinite(wx) && double.IsFinite(wy) && double.IsFinite(c) ? (wx, wy, c) : null;
+    }
+
+    /// <summary>The part of a convex polygon where wx·x + wy·y ≥ c (one Sutherland–Hodgman step).</summary>
+    public static List<(double X, double Y)> ClipHalfPlane(List<(double X, double Y)> polygon, double wx, double wy, double c)
+    {
+        var result = new List<(double X, double Y)>();
+        for (var i = 0; i < polygon.Count; i++)
+        {
+            var a = polygon[i];
+            var b = polygon[(i + 1) % polygon.Count];
+            var fa = (wx * a.X) + (wy * a.Y) - c;
+            var fb = (wx * b.X) + (wy * b.Y) - c;
+            if (fa >= 0)
+            {
+                result.Add(a);
+            }
+
+            if ((fa >= 0) != (fb >= 0))
+            {
+                var t = fa / (fa - fb);
+                result.Add((a.X + (t * (b.X - a.X)), a.Y + (t * (b.Y - a.Y))));
+            }
+        }
+
+        return result;
+    }
+
     private static double Normal(double x, double m, double s) => Math.Exp(-0.5 * (x - m) * (x - m) / (s * s)) / s;
 }

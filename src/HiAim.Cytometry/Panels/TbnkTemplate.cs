@@ -166,7 +166,9 @@ internal sealed class PlacementContext
 /// <item><b>T</b> / <b>CD3-</b> (parent Lymphocytes): CD3 valley between its two main modes.</item>
 /// <item><b>CD4/CD8</b> quadrant on T: CD4 and CD8 valleys among T → CD4, CD8, T_DP, T_DN.</item>
 /// <item><b>CD16+56/CD19</b> quadrant on CD3−: valleys among CD3− → NK (CD16+56+CD19−), B (CD19+CD16+56−).</item>
-/// <item><b>NK_bright</b> / <b>NK_dim</b> (parent NK): CD16+56 split by a two-Gaussian fit on NK (CD56bright are a shoulder, ~10 %).</item>
+/// <item><b>NK_bright</b> / <b>NK_dim</b> (parent NK): a two-Gaussian fit of CD16+56 on NK (CD56bright are a shoulder, ~10 %)
+/// starts a 2-D diagonal mixture on (CD16+56, CD45) — CD56bright NK are also CD45 brighter — whose linear discriminant
+/// becomes a polygon on CD16+56 × CD45; the 1-D cut is the fallback.</item>
 /// </list>
 /// Valleys are the lowest point (middle of a flat floor) of a histogram of asinh(x/150)-scaled compensated values,
 /// bin 0.005, Gaussian smoothing σ = 4 bins, between the two most prominent modes.
@@ -315,6 +317,22 @@ internal sealed class TbnkTemplate : GateTemplate
         var split = Density.GaussianSplit(values)
             ?? Density.ValleyBetweenMainModes(values, PlacementContext.Lo, PlacementContext.Hi, PlacementContext.Width, PlacementContext.Sigma)
             ?? throw new PanelException($"Sample '{p.Sample}': cannot split NK into {marker} bright and dim ({values.Count} NK events).");
+
+        // CD56bright NK are also CD45 brighter: refine the 1-D split with a 2-D (marker, CD45) mixture and its linear boundary.
+        var cd45 = PlacementContext.Select(p.Scaled("CD45"), nk);
+        if (Density.LinearSplit2D(values, cd45, split) is { } line)
+        {
+            const double Lo = -1, Hi = 2;
+            List<(double X, double Y)> box = [(Lo, Lo), (Hi, Lo), (Hi, Hi), (Lo, Hi)];
+            var poly = Density.ClipHalfPlane(box, line.Wx, line.Wy, line.C);
+            if (poly.Count >= 3)
+            {
+                strategy.Add(new PolygonGate("NK_bright", "NK", p.Marker(marker), p.Marker("CD45"), poly));
+                strategy.Add(new BooleanGate("NK_dim", "NK", BooleanOperator.Not, new GateReference("NK_bright")));
+                return;
+            }
+        }
+
         strategy.Add(new RectangleGate("NK_bright", "NK", new GateRange(p.Marker(marker), split, null)));
         strategy.Add(new BooleanGate("NK_dim", "NK", BooleanOperator.Not, new GateReference("NK_bright")));
     }
@@ -324,7 +342,7 @@ internal sealed class TbnkTemplate : GateTemplate
 /// The built-in NK-subset template (domain.md §2.5): Singlets, counting beads excluded when the tube has them
 /// (a mode bright in all four markers above 20,000 units), Leukocytes (CD45), Lymphocytes (CD45 vs SSC) as in
 /// TBNK, CD3− by the CD3 valley, <b>NK</b> = CD56 above its valley among CD3−, then <b>NK_bright</b> / <b>NK_dim</b>
-/// by a two-Gaussian split of CD56 on NK (CD56bright CD16−/dim vs CD56dim CD16+; CD16 is carried for display).
+/// by the same (CD56, CD45) mixture split as TBNK (CD56bright CD16−/dim vs CD56dim CD16+; CD16 is carried for display).
 /// No counting beads: cells/µL are not reported.
 /// </summary>
 internal sealed class NkSubsetTemplate : GateTemplate
