@@ -1,0 +1,172 @@
+using HiAim.Cytometry.Fcs;
+
+namespace HiAim.Cytometry.Panels;
+
+/// <summary>One marker of a panel: its name and other spellings labs use for it.</summary>
+/// <param name="Name">Marker name used in results and overrides, e.g. <c>CD16+56</c>.</param>
+/// <param name="Aliases">Other spellings tried against $PnS/$PnN (see <see cref="MarkerMatching"/>).</param>
+public sealed record PanelMarker(string Name, IReadOnlyList<string> Aliases)
+{
+    /// <summary>A marker without aliases.</summary>
+    /// <param name="name">Marker name.</param>
+    public PanelMarker(string name)
+        : this(name, [])
+    {
+    }
+}
+
+/// <summary>Per-run settings of <see cref="Panel.Analyze"/>.</summary>
+public sealed record PanelRunOptions
+{
+    /// <summary>Counting beads per tube (lot value); null = the file's <c>BEADS PER TEST</c> keyword.</summary>
+    public double? BeadsPerTest { get; init; }
+
+    /// <summary>Whole blood per tube, µL; null = the file's <c>SAMPLE VOLUME UL</c> keyword.</summary>
+    public double? SampleVolumeUl { get; init; }
+
+    /// <summary>Marker (or scatter name <c>FSC-A</c>, <c>FSC-H</c>, <c>SSC-A</c>) → $PnN of the channel to use, overriding the label matching.</summary>
+    public IReadOnlyDictionary<string, string>? ChannelOverrides { get; init; }
+
+    /// <summary>Name of the sample in messages and results; null = <c>$FIL</c>, else <c>$SRC</c>, else "sample".</summary>
+    public string? SampleName { get; init; }
+}
+
+/// <summary>
+/// A data-driven panel: the markers it stains, how each marker's channel is found in a file, and the
+/// gating template that places the gates per sample. See <see cref="TbnkPanel"/> for the built-in ones.
+/// </summary>
+public sealed class Panel
+{
+    /// <summary>Scatter channels every template needs, found by $PnN (case, spaces, '-' and '_' ignored) unless overridden.</summary>
+    public static IReadOnlyList<string> ScatterChannels { get; } = ["FSC-A", "FSC-H", "SSC-A"];
+
+    /// <summary>Creates a panel.</summary>
+    /// <param name="name">Panel name.</param>
+    /// <param name="markers">Markers; names must be distinct.</param>
+    /// <param name="template">The gating template; it must only use these markers.</param>
+    /// <param name="usesCountingBeads">Whether the tube holds counting beads (absolute counts by the bead formula).</param>
+    public Panel(string name, IEnumerable<PanelMarker> markers, GateTemplate template, bool usesCountingBeads)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(markers);
+        ArgumentNullException.ThrowIfNull(template);
+        Name = name;
+        Markers = [.. markers];
+        if (Markers.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != Markers.Count)
+        {
+            throw new ArgumentException("Marker names must be distinct.", nameof(markers));
+        }
+
+        var missing = template.RequiredMarkers.Where(r => !Markers.Any(m => m.Name.Equals(r, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException($"Template '{template.Name}' needs markers the panel lacks: {string.Join(", ", missing)}.", nameof(template));
+        }
+
+        Template = template;
+        UsesCountingBeads = usesCountingBeads;
+    }
+
+    /// <summary>Panel name.</summary>
+    public string Name { get; }
+
+    /// <summary>The markers.</summary>
+    public IReadOnlyList<PanelMarker> Markers { get; }
+
+    /// <summary>The gating template.</summary>
+    public GateTemplate Template { get; }
+
+    /// <summary>Whether the tube holds counting beads.</summary>
+    public bool UsesCountingBeads { get; }
+
+    /// <summary>
+    /// Finds the channel ($PnN) of every marker and scatter parameter: an override first, then a unique
+    /// match of the marker or an alias against $PnS, then against $PnN.
+    /// </summary>
+    /// <param name="channels">The sample's channels.</param>
+    /// <param name="overrides">Marker → $PnN overrides, or null.</param>
+    /// <param name="sampleName">Sample name for messages.</param>
+    /// <returns>Marker (and scatter) name → $PnN.</returns>
+    /// <exception cref="MarkerNotFoundException">A marker has no channel, or an override names a missing channel.</exception>
+    /// <exception cref="PanelException">A marker matches several channels.</exception>
+    public IReadOnlyDictionary<string, string> ResolveChannels(IReadOnlyList<FcsChannel> channels, IReadOnlyDictionary<string, string>? overrides = null, string sampleName = "sample")
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        var listing = channels.Select(c => string.IsNullOrWhiteSpace(c.Label) ? c.Name : $"{c.Name} ({c.Label})").ToList();
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in ScatterChannels.Concat(Markers.Select(m => m.Name)))
+        {
+            var ov = overrides?.FirstOrDefault(kv => kv.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+            if (ov is not null)
+            {
+                var hit = channels.FirstOrDefault(c => c.Name.Equals(ov, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new MarkerNotFoundException(sampleName, name, listing, $"the override names channel '{ov}', which the file does not have");
+                result[name] = hit.Name;
+                continue;
+            }
+
+            if (ScatterChannels.Contains(name))
+            {
+                var key = MarkerMatching.Squeeze(name);
+                var hits = channels.Where(c => MarkerMatching.Squeeze(c.Name) == key).ToList();
+                result[name] = hits.Count == 1 ? hits[0].Name
+                    : hits.Count == 0 ? throw new MarkerNotFoundException(sampleName, name, listing, "no channel has this $PnN")
+                    : throw new PanelException($"Sample '{sampleName}': scatter parameter '{name}' matches several channels ({string.Join(", ", hits.Select(h => h.Name))}); give a channel override.");
+                continue;
+            }
+
+            var marker = Markers.First(m => m.Name == name);
+            var spellings = marker.Aliases.Prepend(marker.Name).ToList();
+            var byLabel = channels.Where(c => !c.IsTime && spellings.Any(s => MarkerMatching.Matches(s, c.Label))).ToList();
+            var found = byLabel.Count > 0 ? byLabel : [.. channels.Where(c => !c.IsTime && spellings.Any(s => MarkerMatching.Matches(s, c.Name)))];
+            result[name] = found.Count switch
+            {
+                1 => found[0].Name,
+                0 => throw new MarkerNotFoundException(sampleName, name, listing, "no $PnS or $PnN names it"),
+                _ => throw new PanelException($"Sample '{sampleName}': marker '{name}' matches several channels ({string.Join(", ", found.Select(h => $"{h.Name} ({h.Label})"))}); give a channel override."),
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Places the template's gates on one sample, applies them, and reports events, % of lymphocytes,
+    /// % of parent, cells/µL (bead formula) and QC flags per population.
+    /// </summary>
+    /// <param name="sample">The FCS sample (its own <c>$SPILLOVER</c> is used for compensation).</param>
+    /// <param name="options">Bead count, volume, channel overrides; null = from the file.</param>
+    /// <returns>The result, including the placed strategy (exportable with <see cref="Gating.GatingML.Save"/>).</returns>
+    /// <exception cref="MarkerNotFoundException">A marker has no channel.</exception>
+    /// <exception cref="PanelException">A gate cannot be placed.</exception>
+    public TbnkResult Analyze(FcsFile sample, PanelRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        options ??= new PanelRunOptions();
+        var name = options.SampleName ?? sample.Keywords.GetValueOrDefault("$FIL") ?? sample.Keywords.GetValueOrDefault("$SRC") ?? "sample";
+        var channels = ResolveChannels(sample.Channels, options.ChannelOverrides, name);
+        var values = sample.ToChannelValues();
+        var spillover = sample.Spillover;
+        var strategy = Template.Place(values, spillover, channels, name);
+        var gated = strategy.Apply(values, spillover);
+
+        double? beads = options.BeadsPerTest ?? (sample.Keywords.TryGetDouble("BEADS PER TEST", out var b) ? b : null);
+        double? volume = options.SampleVolumeUl ?? (sample.Keywords.TryGetDouble("SAMPLE VOLUME UL", out var v) ? v : null);
+        var time = sample.Channels.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.IsTime);
+        var timeOk = time.c is null || IsNonDecreasing(values.Column(time.i));
+        return TbnkResult.Create(name, Template, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, spillover is not null);
+    }
+
+    private static bool IsNonDecreasing(ReadOnlySpan<float> t)
+    {
+        for (var i = 1; i < t.Length; i++)
+        {
+            if (t[i] < t[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
