@@ -1,3 +1,4 @@
+using static HiAim.Cytometry.Tests.CliRunner;
 using System.Globalization;
 using HiAim.Cytometry.Cli;
 using HiAim.Cytometry.Compensation;
@@ -7,14 +8,6 @@ namespace HiAim.Cytometry.Tests;
 
 public sealed class CliExportTests
 {
-    private static (int Code, string Out, string Err) Hiaim(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = HiaimCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string Temp(string ext) => Path.Combine(Path.GetTempPath(), $"hiaim-export-{Guid.NewGuid():N}{ext}");
 
     [Fact]
@@ -93,14 +86,6 @@ public sealed class CliExportTests
 
 public sealed class CliExportTransformTests
 {
-    private static (int Code, string Out, string Err) Hiaim(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = HiAim.Cytometry.Cli.HiaimCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Theory]
     [InlineData("logicle:T=262144,W=0.5,M=4.5,A=0")]
     [InlineData("arcsinh:cofactor=150")]

@@ -1,3 +1,4 @@
+using static HiAim.Cytometry.Tests.CliRunner;
 using System.Text.Json;
 using HiAim.Cytometry.Cli;
 using HiAim.Cytometry.Events;
@@ -8,14 +9,6 @@ namespace HiAim.Cytometry.Tests;
 /// <summary><c>hiaim info</c> run in-process, checked against ../shared/data/fcs/expected/*.json.</summary>
 public sealed class CliInfoTests
 {
-    private static (int Code, string Out, string Err) Hiaim(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = HiaimCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static JsonElement Expected(string path) =>
         JsonDocument.Parse(File.ReadAllText(SharedData.Fcs(Path.Combine("expected", path + ".json")))).RootElement.Clone();
 

@@ -1,3 +1,4 @@
+using static HiAim.Cytometry.Tests.CliRunner;
 using HiAim.Cytometry.Cli;
 using HiAim.Cytometry.Fcs;
 
@@ -5,14 +6,6 @@ namespace HiAim.Cytometry.Tests;
 
 public sealed class CliSimulateTests
 {
-    private static (int Code, string Out, string Err) Hiaim(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = HiaimCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string TempDir() => Path.Combine(Path.GetTempPath(), $"hiaim-simcli-{Guid.NewGuid():N}");
 
     [Fact]

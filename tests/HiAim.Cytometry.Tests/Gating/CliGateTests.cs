@@ -1,3 +1,4 @@
+using static HiAim.Cytometry.Tests.CliRunner;
 using System.Globalization;
 using System.Text.Json;
 using HiAim.Cytometry.Cli;
@@ -6,14 +7,6 @@ namespace HiAim.Cytometry.Tests.Gating;
 
 public sealed class CliGateTests
 {
-    private static (int Code, string Out, string Err) Hiaim(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = HiaimCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string Data1 => Path.Combine(GatingMLComplianceTests.Root(), "data1.fcs");
 
     private static string Gml(string name) => Path.Combine(GatingMLComplianceTests.Root(), "gml", name);
