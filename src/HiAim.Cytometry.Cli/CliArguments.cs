@@ -13,13 +13,17 @@ internal sealed class CliArguments
     ];
 
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
     public List<string> Positional { get; } = [];
 
     public bool Has(string flag) => _flags.Contains(flag);
 
-    public string? Value(string option) => _values.GetValueOrDefault(option);
+    /// <summary>The option's value (the last one when it is given several times), or null.</summary>
+    public string? Value(string option) => _values.TryGetValue(option, out var list) ? list[^1] : null;
+
+    /// <summary>Every value given for a repeatable option, in order.</summary>
+    public IReadOnlyList<string> Values(string option) => _values.TryGetValue(option, out var list) ? list : [];
 
     /// <summary>Parses <paramref name="args"/>; returns null and sets <paramref name="error"/> on a usage error.</summary>
     public static CliArguments? Parse(ReadOnlySpan<string> args, string command, IReadOnlyCollection<string> flags, IReadOnlyCollection<string> valueOptions, out string? error)
@@ -59,7 +63,12 @@ internal sealed class CliArguments
                     return null;
                 }
 
-                result._values[arg] = value;
+                if (!result._values.TryGetValue(arg, out var list))
+                {
+                    result._values[arg] = list = [];
+                }
+
+                list.Add(value);
             }
             else if (flags.Contains(arg) || arg is "--help" or "-h")
             {

@@ -20,6 +20,11 @@ internal static class HiaimCli
           hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
           hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
                          [--nk-effect PCT] [--threads N]
+          hiaim count PATH... --out DIR [--panel tbnk|nk] [--strategy GATES.xml [--population NAME=ID]...]
+                      [--sample-sheet SHEET.csv] [--beads-per-test N] [--volume-ul V] [--marker MARKER=CHANNEL]...
+                      [--threads N] [--no-resume] [--export-gates] [--dataset N] [lenience options]
+          hiaim summary DIR [--timepoints pre,mid,post]
+          hiaim demo [--out DIR] [--patients N] [--events N] [--seed S] [--nk-effect PCT] [--threads N]
           hiaim --help | --version
 
         Commands:
@@ -41,7 +46,26 @@ internal static class HiaimCli
                   --nk-effect 10 (% rise of CD56dim NK per timepoint in the exercise arm). The same options
                   give byte-identical files whatever --threads (default: one per core).
 
-        Options (info, export and gate):
+          count   Count a panel's populations in every sample of a cohort (PATH = files or folders of .fcs):
+                  per population events, % of lymphocytes and cells/µL (bead formula: events / bead events ×
+                  beads per test / µL; beads and volume from the options, the sheet's beads_per_test/volume_ul
+                  columns, or the BEADS PER TEST / SAMPLE VOLUME UL keywords) and QC flags. Gates are placed per
+                  sample by the panel's template (tbnk: singlets, beads, CD45/SSC lymphocytes, CD3, CD4/CD8,
+                  CD19, CD16+56, NK bright/dim; nk: NK subsets), or taken from a fixed --strategy whose population
+                  ids are the report's names (or mapped with --population NK=ID). Markers are found from $PnS/$PnN;
+                  --marker CD3=FITC-A overrides. Writes DIR/counts.csv (file, sha256, events, sheet columns,
+                  P_events, P_pct_lymphocytes, P_per_uL, qc_flags, error), DIR/qc.csv and DIR/study.db (SQLite:
+                  runs with provenance, samples, populations, placed gates, QC flags). Each sample is committed
+                  as it finishes; a re-run skips samples whose SHA-256 and settings are unchanged, so an
+                  interrupted run resumes. Rows follow the sample sheet's order (then the rest); a bad file is
+                  reported and the run goes on; exit code 2 if any sample failed.
+          summary Per arm × timepoint median [IQR] cells/µL of NK, T, CD4, CD8, B (and NK subsets), and the
+                  per-patient change from the first timepoint; writes DIR/summary.csv and DIR/changes.csv.
+                  Needs patient, arm and timepoint columns (from count's --sample-sheet).
+          demo    Simulate a 12-patient HI AIM-like cohort (36 files) into DIR/fcs (default DIR hiaim-demo),
+                  count it into DIR/results, print the summary and the error against the simulator's truth.
+
+        Options (info, export, gate and count):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
           --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
           --lenient                Turn on every lenience option below (TEXT offsets preferred unless
@@ -84,6 +108,9 @@ internal static class HiaimCli
             "export" => Export(args.AsSpan(1), stdout, stderr),
             "gate" => Gate(args.AsSpan(1), stdout, stderr),
             "simulate" => Simulate(args.AsSpan(1), stdout, stderr),
+            "count" => Count(args.AsSpan(1), stdout, stderr),
+            "summary" => Summary(args.AsSpan(1), stdout, stderr),
+            "demo" => Demo(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -216,6 +243,65 @@ internal static class HiaimCli
         return Guarded(directory, stderr, () => SimulateCommand.Run(options, directory, stdout));
     }
 
+    private static int Count(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "count", CountCommand.Flags, CountCommand.ValueOptions, out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Has("--help") || parsed.Has("-h"))
+        {
+            stdout.WriteLine(Usage);
+            return Ok;
+        }
+
+        CountCommand.Request request;
+        try
+        {
+            request = CountCommand.Parse(parsed);
+        }
+        catch (CliException e)
+        {
+            return UsageError(stderr, e.Message);
+        }
+
+        return Guarded(request.Output, stderr, () => CountCommand.Run(request, stdout, stderr));
+    }
+
+    private static int Summary(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "summary", [], ["--timepoints"], out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        return Guarded(parsed.Positional.Count > 0 ? parsed.Positional[0] : "summary", stderr, () => CountCommand.Summary(parsed, stdout));
+    }
+
+    private static int Demo(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "demo", [], DemoCommand.ValueOptions, out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        DemoCommand.Request request;
+        try
+        {
+            request = DemoCommand.Parse(parsed);
+        }
+        catch (CliException e)
+        {
+            return UsageError(stderr, e.Message);
+        }
+
+        return Guarded(request.Directory, stderr, () => DemoCommand.Run(request, stdout, stderr));
+    }
+
     /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>
     private static int Guarded(string file, TextWriter stderr, Func<int> command)
     {
@@ -230,7 +316,7 @@ internal static class HiaimCli
             stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}{hint}");
             return Error;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliException or Cohort.CohortException)
         {
             stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}");
             return Error;

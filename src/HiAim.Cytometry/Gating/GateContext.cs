@@ -1,6 +1,7 @@
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Compensation.Kernels;
 using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Internals;
 
 namespace HiAim.Cytometry.Gating;
 
@@ -63,8 +64,10 @@ internal sealed class GateContext
 
         if (dimension.Transform is { } transform)
         {
+            var clock = StageClock.Start();
             var scaled = new float[values.Length];
             transform.Apply(values, scaled);
+            StageClock.Stop(Stage.Transform, clock);
             values = scaled;
         }
 
@@ -109,6 +112,7 @@ internal sealed class GateContext
             return done;
         }
 
+        var clock = StageClock.Start();
         var n = spillover.Count;
         var columns = new float[n][];
         for (var i = 0; i < n; i++)
@@ -119,6 +123,7 @@ internal sealed class GateContext
         var block = new EventMatrix(spillover.Detectors, columns);
         CompensationExtensions.Apply(block, [.. Enumerable.Range(0, n)], spillover.InverseRowMajor(), CompensateKernels.Best);
         _compensated[key] = columns;
+        StageClock.Stop(Stage.Compensate, clock);
         return columns;
     }
 

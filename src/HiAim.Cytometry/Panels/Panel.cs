@@ -1,4 +1,6 @@
+using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
+using HiAim.Cytometry.Gating;
 
 namespace HiAim.Cytometry.Panels;
 
@@ -15,7 +17,7 @@ public sealed record PanelMarker(string Name, IReadOnlyList<string> Aliases)
     }
 }
 
-/// <summary>Per-run settings of <see cref="Panel.Analyze"/>.</summary>
+/// <summary>Per-run settings of <see cref="Panel.Analyze(FcsFile, PanelRunOptions?)"/>.</summary>
 public sealed record PanelRunOptions
 {
     /// <summary>Counting beads per tube (lot value); null = the file's <c>BEADS PER TEST</c> keyword.</summary>
@@ -29,6 +31,13 @@ public sealed record PanelRunOptions
 
     /// <summary>Name of the sample in messages and results; null = <c>$FIL</c>, else <c>$SRC</c>, else "sample".</summary>
     public string? SampleName { get; init; }
+
+    /// <summary>
+    /// For a lab-supplied strategy (<see cref="Panel.Analyze(FcsFile, GatingStrategy, PanelRunOptions?)"/>): reported
+    /// population name (e.g. <c>NK</c>) → population id in the strategy (e.g. <c>CD3-CD16+56+</c>); populations not
+    /// listed are looked up by their own name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? PopulationIds { get; init; }
 }
 
 /// <summary>
@@ -143,18 +152,69 @@ public sealed class Panel
     {
         ArgumentNullException.ThrowIfNull(sample);
         options ??= new PanelRunOptions();
-        var name = options.SampleName ?? sample.Keywords.GetValueOrDefault("$FIL") ?? sample.Keywords.GetValueOrDefault("$SRC") ?? "sample";
+        var name = SampleName(sample, options);
         var channels = ResolveChannels(sample.Channels, options.ChannelOverrides, name);
         var values = sample.ToChannelValues();
         var spillover = sample.Spillover;
         var strategy = Template.Place(values, spillover, channels, name);
         var gated = strategy.Apply(values, spillover);
+        return Report(sample, options, name, values, strategy, gated, Template.ReportedPopulations.Select(p => (p, p)).ToList());
+    }
 
+    /// <summary>
+    /// Applies a fixed, lab-supplied strategy (e.g. read with <see cref="Gating.GatingML.Load"/>) instead of placing
+    /// the template's gates, and reports the template's populations that the strategy has (matched by name or by
+    /// <see cref="PanelRunOptions.PopulationIds"/>), with the same % of lymphocytes, cells/µL and QC flags.
+    /// </summary>
+    /// <param name="sample">The FCS sample (its own <c>$SPILLOVER</c> serves the strategy's <c>FCS</c> compensation).</param>
+    /// <param name="strategy">The strategy; its dimensions name the file's channels ($PnN).</param>
+    /// <param name="options">Bead count, volume, population ids; null = from the file and by name.</param>
+    /// <returns>The result; <see cref="TbnkResult.Strategy"/> is <paramref name="strategy"/>.</returns>
+    /// <exception cref="PanelException">The strategy has no <c>Lymphocytes</c> population (or its mapped id), or a mapped id is missing.</exception>
+    /// <exception cref="GatingException">The strategy names a channel the file lacks.</exception>
+    public TbnkResult Analyze(FcsFile sample, GatingStrategy strategy, PanelRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(strategy);
+        options ??= new PanelRunOptions();
+        var name = SampleName(sample, options);
+        var ids = strategy.PopulationIds.ToHashSet(StringComparer.Ordinal);
+        var reported = new List<(string Name, string Id)>();
+        foreach (var population in Template.ReportedPopulations)
+        {
+            var mapped = options.PopulationIds?.FirstOrDefault(kv => kv.Key.Equals(population, StringComparison.OrdinalIgnoreCase)).Value;
+            if (mapped is not null && !ids.Contains(mapped))
+            {
+                throw new PanelException($"Sample '{name}': population '{population}' is mapped to '{mapped}', which the strategy does not define (it defines {string.Join(", ", ids.Order(StringComparer.Ordinal))}).");
+            }
+
+            var id = mapped ?? population;
+            if (ids.Contains(id))
+            {
+                reported.Add((population, id));
+            }
+        }
+
+        if (!reported.Any(r => r.Name == "Lymphocytes"))
+        {
+            throw new PanelException($"Sample '{name}': the strategy has no 'Lymphocytes' population (the denominator of every % and of the QC checks); name one so or map it (Lymphocytes=ID).");
+        }
+
+        var values = sample.ToChannelValues();
+        var gated = strategy.Apply(values, sample.Spillover);
+        return Report(sample, options, name, values, strategy, gated, reported);
+    }
+
+    private static string SampleName(FcsFile sample, PanelRunOptions options) =>
+        options.SampleName ?? sample.Keywords.GetValueOrDefault("$FIL") ?? sample.Keywords.GetValueOrDefault("$SRC") ?? "sample";
+
+    private TbnkResult Report(FcsFile sample, PanelRunOptions options, string name, EventMatrix values, GatingStrategy strategy, GatingResult gated, IReadOnlyList<(string Name, string Id)> reported)
+    {
         double? beads = options.BeadsPerTest ?? (sample.Keywords.TryGetDouble("BEADS PER TEST", out var b) ? b : null);
         double? volume = options.SampleVolumeUl ?? (sample.Keywords.TryGetDouble("SAMPLE VOLUME UL", out var v) ? v : null);
         var time = sample.Channels.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.IsTime);
         var timeOk = time.c is null || IsNonDecreasing(values.Column(time.i));
-        return TbnkResult.Create(name, Template, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, spillover is not null);
+        return TbnkResult.Create(name, reported, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, sample.Spillover is not null, UsesCountingBeads);
     }
 
     private static bool IsNonDecreasing(ReadOnlySpan<float> t)

@@ -177,16 +177,22 @@ public sealed class TbnkResult
     public static TbnkResult Create(string sample, GateTemplate template, GatingResult gating, GatingStrategy strategy, double? beadsPerTest, double? volumeUl, bool timeMonotonic, bool spilloverPresent)
     {
         ArgumentNullException.ThrowIfNull(template);
+        return Create(sample, [.. template.ReportedPopulations.Select(p => (p, p))], gating, strategy, beadsPerTest, volumeUl, timeMonotonic, spilloverPresent, template.ReportedPopulations.Contains("Beads"));
+    }
+
+    /// <summary>Builds the result for reported populations found under their own ids in <paramref name="gating"/>.</summary>
+    internal static TbnkResult Create(string sample, IReadOnlyList<(string Name, string Id)> reported, GatingResult gating, GatingStrategy strategy, double? beadsPerTest, double? volumeUl, bool timeMonotonic, bool spilloverPresent, bool usesBeads)
+    {
         ArgumentNullException.ThrowIfNull(gating);
-        var ids = strategy.PopulationIds.ToHashSet(StringComparer.Ordinal);
-        var lymph = gating["Lymphocytes"].Count;
-        var beadEvents = template.ReportedPopulations.Contains("Beads") && ids.Contains("Beads") ? gating["Beads"].Count : 0;
+        var lymph = gating[reported.First(r => r.Name == "Lymphocytes").Id].Count;
+        var beadId = reported.FirstOrDefault(r => r.Name == "Beads").Id;
+        var beadEvents = usesBeads && beadId is not null ? gating[beadId].Count : 0;
         var absolute = beadsPerTest is > 0 && volumeUl is > 0 && beadEvents > 0;
         var list = new List<PopulationCount>();
         var events = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var name in template.ReportedPopulations)
+        foreach (var (name, id) in reported)
         {
-            var p = gating[name];
+            var p = gating[id];
             events[name] = p.Count;
             list.Add(new PopulationCount(
                 name,
@@ -196,7 +202,6 @@ public sealed class TbnkResult
                 absolute ? (double)p.Count / beadEvents * beadsPerTest!.Value / volumeUl!.Value : double.NaN));
         }
 
-        var usesBeads = template.ReportedPopulations.Contains("Beads");
         var flags = TbnkQc.Evaluate(events, usesBeads, timeMonotonic, spilloverPresent, beadsPerTest is > 0 && volumeUl is > 0);
         return new TbnkResult(sample, beadsPerTest, volumeUl, list, strategy, gating, flags);
     }

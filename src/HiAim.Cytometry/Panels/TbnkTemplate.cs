@@ -1,6 +1,7 @@
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Internals;
 
 namespace HiAim.Cytometry.Panels;
 
@@ -24,7 +25,9 @@ internal sealed class PlacementContext
         Spillover = spillover;
         Channels = channels;
         Sample = sample;
+        var clock = StageClock.Start();
         _comp = spillover is null ? values : values.Compensate(spillover);
+        StageClock.Stop(Stage.Compensate, clock);
         Compensation = spillover is null ? CompensationRef.Uncompensated : CompensationRef.File;
     }
 
@@ -46,8 +49,10 @@ internal sealed class PlacementContext
     {
         if (!_scaled.TryGetValue(marker, out var col))
         {
+            var clock = StageClock.Start();
             col = new float[Count];
             GateTemplate.Scale.Apply(_comp.Column(Channels[marker]), col);
+            StageClock.Stop(Stage.Transform, clock);
             _scaled[marker] = col;
         }
 
@@ -75,24 +80,29 @@ internal sealed class PlacementContext
     {
         var a = Raw("FSC-A");
         var h = Raw("FSC-H");
-        var ratios = new List<double>();
+        var ratios = new double[Count];
+        var n = 0;
         for (var i = 0; i < Count; i++)
         {
             if (a[i] > 0 && h[i] > 0)
             {
-                ratios.Add(h[i] / (double)a[i]);
+                ratios[n++] = h[i] / (double)a[i];
             }
         }
 
-        if (ratios.Count < 20)
+        if (n < 20)
         {
             throw new PanelException($"Sample '{Sample}': too few events with positive FSC-A and FSC-H to place the singlet gate.");
         }
 
-        ratios.Sort();
-        var median = ratios[ratios.Count / 2];
-        var dev = ratios.Select(r => Math.Abs(r - median)).OrderBy(d => d).ToList();
-        var sd = Math.Max(1.4826 * dev[dev.Count / 2], 0.01 * median);
+        var r = ratios.AsSpan(0, n);
+        var median = Density.Select(r, n / 2);
+        for (var i = 0; i < r.Length; i++)
+        {
+            r[i] = Math.Abs(r[i] - median);
+        }
+
+        var sd = Math.Max(1.4826 * Density.Select(r, n / 2), 0.01 * median);
         double lo = median - (4 * sd), hi = median + (4 * sd);
         lo = Math.Max(lo, 1e-3);
         const double X = 1e7;
@@ -287,10 +297,14 @@ internal sealed class TbnkTemplate : GateTemplate
 
     private static (double Lo, double Hi) RobustBand(List<double> ln)
     {
-        var sorted = ln.OrderBy(v => v).ToList();
-        var median = sorted[sorted.Count / 2];
-        var dev = sorted.Select(v => Math.Abs(v - median)).OrderBy(v => v).ToList();
-        var half = Math.Max(5 * 1.4826 * dev[dev.Count / 2], 0.05);
+        var v = ln.ToArray();
+        var median = Density.Select(v, v.Length / 2);
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] = Math.Abs(v[i] - median);
+        }
+
+        var half = Math.Max(5 * 1.4826 * Density.Select(v, v.Length / 2), 0.05);
         return (Math.Exp(median - half), Math.Exp(median + half));
     }
 

@@ -1,0 +1,296 @@
+using System.Globalization;
+using HiAim.Cytometry.Cohort;
+using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Panels;
+using Spectre.Console;
+
+namespace HiAim.Cytometry.Cli;
+
+/// <summary>
+/// <c>hiaim count PATH... --out DIR</c>: a cohort run (see <see cref="CohortRun"/>) with a progress bar on a terminal and
+/// one line per sample otherwise; <c>hiaim summary DIR</c>: the per-arm × timepoint outcome view.
+/// </summary>
+internal static class CountCommand
+{
+    public static readonly string[] Flags = [.. CliArguments.LenienceFlags, "--no-resume", "--export-gates"];
+
+    public static readonly string[] ValueOptions =
+        ["--out", "--panel", "--strategy", "--sample-sheet", "--beads-per-test", "--volume-ul", "--marker", "--population", "--threads", "--dataset"];
+
+    /// <summary>A parsed count request.</summary>
+    public sealed record Request(IReadOnlyList<string> Files, string Output, CohortRunOptions Options, IReadOnlyList<string> Notes);
+
+    /// <summary>Builds the request; throws <see cref="CliException"/> on a usage error.</summary>
+    public static Request Parse(CliArguments args)
+    {
+        var output = args.Value("--out");
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            throw new CliException("count needs --out DIR (counts.csv, qc.csv and study.db go there)");
+        }
+
+        var panel = (args.Value("--panel") ?? "tbnk").ToUpperInvariant() switch
+        {
+            "TBNK" => TbnkPanel.Default,
+            "NK" or "NK-SUBSETS" or "NKSUBSETS" => TbnkPanel.NkSubsets,
+            var other => throw new CliException($"--panel must be tbnk or nk (NK subsets); got '{other.ToLowerInvariant()}'"),
+        };
+
+        var dataset = args.Dataset(out var error) ?? throw new CliException(error!);
+        var read = args.ReadOptions(dataset, out error) ?? throw new CliException(error!);
+        GatingStrategy? strategy = null;
+        if (args.Value("--strategy") is { } strategyPath)
+        {
+            try
+            {
+                strategy = GatingML.Load(strategyPath);
+            }
+            catch (Exception e) when (e is GatingMLException or IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"{strategyPath}: {e.Message.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        SampleSheet? sheet = null;
+        var sheetPath = args.Value("--sample-sheet");
+        if (sheetPath is not null)
+        {
+            try
+            {
+                sheet = SampleSheet.Load(sheetPath);
+            }
+            catch (Exception e) when (e is SampleSheetException or IOException or UnauthorizedAccessException)
+            {
+                throw new CliException(e is FileNotFoundException ? $"sample sheet {sheetPath} not found" : e.Message.ReplaceLineEndings(" "));
+            }
+        }
+
+        var notes = new List<string>();
+        var files = Inputs(args.Positional, sheet, sheetPath, notes);
+        var options = new CohortRunOptions
+        {
+            Panel = panel,
+            Strategy = strategy,
+            SampleSheet = sheet,
+            BeadsPerTest = Positive(args, "--beads-per-test"),
+            SampleVolumeUl = Positive(args, "--volume-ul"),
+            ChannelOverrides = Pairs(args, "--marker", "MARKER=CHANNEL, e.g. CD3=FITC-A"),
+            PopulationIds = Pairs(args, "--population", "POPULATION=GATE-ID, e.g. NK=CD3-CD56+"),
+            ReadOptions = read,
+            MaxDegreeOfParallelism = args.Value("--threads") is { } t
+                ? int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CliException($"--threads needs a positive integer; got '{t}'")
+                : null,
+            Resume = !args.Has("--no-resume"),
+            ExportGates = args.Has("--export-gates"),
+        };
+        if (options.PopulationIds is not null && strategy is null)
+        {
+            throw new CliException("--population maps populations of a --strategy; give --strategy GATES.xml");
+        }
+
+        return new Request(files, output, options, notes);
+    }
+
+    /// <summary>
+    /// The sample files: each PATH (a directory contributes its *.fcs files, sorted), ordered as the sample sheet lists them
+    /// (then the rest). Without PATH, the sheet's files next to the sheet. A sheet row whose file is absent becomes a
+    /// failed sample, so the loss is visible in counts.csv.
+    /// </summary>
+    public static List<string> Inputs(IReadOnlyList<string> paths, SampleSheet? sheet, string? sheetPath, List<string> notes)
+    {
+        var files = new List<string>();
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p))
+            {
+                var found = Directory.EnumerateFiles(p, "*.fcs", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive, RecurseSubdirectories = false })
+                    .Order(StringComparer.Ordinal).ToList();
+                if (found.Count == 0)
+                {
+                    throw new CliException($"{p}: the folder has no .fcs files");
+                }
+
+                files.AddRange(found);
+            }
+            else
+            {
+                files.Add(p);
+            }
+        }
+
+        if (sheet is null)
+        {
+            return files.Count > 0 ? files : throw new CliException("count needs at least one FILE or folder (or a --sample-sheet listing the files)");
+        }
+
+        var byName = files.GroupBy(f => Path.GetFileName(f), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var ordered = new List<string>();
+        var sheetDir = Path.GetDirectoryName(Path.GetFullPath(sheetPath!))!;
+        foreach (var row in sheet.Rows)
+        {
+            if (byName.Remove(row.File, out var given))
+            {
+                ordered.Add(given);
+            }
+            else
+            {
+                var beside = Path.Combine(sheetDir, row.File);
+                if (paths.Count > 0)
+                {
+                    notes.Add($"{row.File} (sample sheet line {row.Line}) is not among the inputs{(File.Exists(beside) ? string.Empty : " and not beside the sheet")}: reported as failed");
+                    ordered.Add(Path.Combine(paths.Count == 1 && Directory.Exists(paths[0]) ? paths[0] : sheetDir, row.File));
+                }
+                else
+                {
+                    ordered.Add(beside);
+                }
+            }
+        }
+
+        ordered.AddRange(files.Where(f => byName.ContainsKey(Path.GetFileName(f))));
+        return ordered;
+    }
+
+    public static int Run(Request request, TextWriter stdout, TextWriter stderr)
+    {
+        foreach (var note in request.Notes)
+        {
+            stderr.WriteLine($"hiaim: note: {note}");
+        }
+
+        var total = request.Files.Count;
+        CohortRunResult result;
+        if (ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            CohortRunResult? r = null;
+            console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"counting {total} samples", maxValue: total);
+                    var progress = new SyncProgress(p =>
+                    {
+                        task.Increment(1);
+                        if (p.Sample.Status == SampleStatus.Failed)
+                        {
+                            console.MarkupLineInterpolated($"[red]{p.Sample.File}: {p.Sample.Error}[/]");
+                        }
+                    });
+                    r = CohortRun.Run(request.Files, request.Output, request.Options, progress);
+                });
+            result = r!;
+        }
+        else
+        {
+            var width = total.ToString(CultureInfo.InvariantCulture).Length;
+            var sync = new Lock();
+            var progress = new SyncProgress(p =>
+            {
+                var s = p.Sample;
+                var what = s.Status switch
+                {
+                    SampleStatus.Failed => $"FAILED: {s.Error}",
+                    SampleStatus.Reused => "unchanged, reused",
+                    _ => s.QcFlags.Count == 0 ? "ok" : $"ok, QC: {string.Join(", ", s.QcFlags)}",
+                };
+                lock (sync)
+                {
+                    stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{p.Done.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{total}] {s.File}: {what}"));
+                }
+            });
+            result = CohortRun.Run(request.Files, request.Output, request.Options, progress);
+        }
+
+        Report(result, request, stdout, stderr);
+        return result.Failed == 0 ? HiaimCli.Ok : HiaimCli.Error;
+    }
+
+    private static void Report(CohortRunResult result, Request request, TextWriter stdout, TextWriter stderr)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var w in result.Warnings)
+        {
+            stderr.WriteLine($"hiaim: warning: {w}");
+        }
+
+        foreach (var f in result.Samples.Where(s => s.Status == SampleStatus.Failed))
+        {
+            stderr.WriteLine($"hiaim: {f.Path}: {f.Error}");
+        }
+
+        var analyzed = result.Samples.Count(s => s.Status == SampleStatus.Analyzed);
+        var reused = result.Samples.Count(s => s.Status == SampleStatus.Reused);
+        var flagged = result.Samples.Count(s => s.QcFlags.Count > 0);
+        var seconds = result.Elapsed.TotalSeconds;
+        stdout.WriteLine(string.Create(inv, $"hiaim count: {result.Samples.Count} samples ({request.Options.Panel.Name}, {(request.Options.Strategy is null ? "gates placed per sample" : "fixed Gating-ML strategy")}): {analyzed} analysed, {reused} unchanged and reused, {result.Failed} failed, {flagged} with QC flags; {seconds:0.00} s ({(analyzed > 0 ? analyzed / seconds : 0):0.0} files/s)"));
+        var stages = result.Stages;
+        if (stages.Total > TimeSpan.Zero)
+        {
+            double Share(TimeSpan t) => 100 * t.TotalSeconds / stages.Total.TotalSeconds;
+            stdout.WriteLine(string.Create(inv, $"  time per stage (summed over workers): read {Share(stages.Read):0}%, compensate {Share(stages.Compensate):0}%, transform {Share(stages.Transform):0}%, gate {Share(stages.Gate):0}%, store {Share(stages.Store):0}%"));
+        }
+
+        stdout.WriteLine($"  {result.CountsCsv}  (one row per sample; QC reasons in {CohortRun.QcFileName})");
+        stdout.WriteLine($"  {result.Database}  (runs with provenance, samples, populations, placed gates, QC flags; run {result.RunId})");
+    }
+
+    public static int Summary(CliArguments args, TextWriter stdout)
+    {
+        if (args.Positional.Count != 1)
+        {
+            throw new CliException("summary needs one DIR (the --out folder of hiaim count)");
+        }
+
+        var dir = args.Positional[0];
+        var timepoints = args.Value("--timepoints")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        CohortSummary summary;
+        try
+        {
+            summary = CohortSummary.Load(dir, timepoints);
+        }
+        catch (CohortException e)
+        {
+            throw new CliException(e.Message);
+        }
+
+        summary.WriteCsv(dir);
+        stdout.Write(summary.ToText());
+        stdout.WriteLine($"\n  {Path.Combine(dir, "summary.csv")} and {Path.Combine(dir, "changes.csv")} written");
+        return HiaimCli.Ok;
+    }
+
+    private static double? Positive(CliArguments args, string option) =>
+        args.Value(option) is not { } text ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v
+        : throw new CliException($"{option} needs a positive number; got '{text}'");
+
+    private static Dictionary<string, string>? Pairs(CliArguments args, string option, string form)
+    {
+        var values = args.Values(option);
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == item.Length - 1)
+            {
+                throw new CliException($"{option} needs {form}; got '{item}'");
+            }
+
+            map[item[..eq].Trim()] = item[(eq + 1)..].Trim();
+        }
+
+        return map;
+    }
+
+    /// <summary>Calls the handler on the reporting thread (no SynchronizationContext hop, unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class SyncProgress(Action<CohortProgress> handler) : IProgress<CohortProgress>
+    {
+        public void Report(CohortProgress value) => handler(value);
+    }
+}

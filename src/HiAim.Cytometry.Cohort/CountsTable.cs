@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+
+namespace HiAim.Cytometry.Cohort;
+
+/// <summary>
+/// Writes <c>counts.csv</c> and <c>qc.csv</c> from the stored samples: invariant culture, fixed number formats, input
+/// order, LF line ends, so the same inputs and settings give the same bytes whatever the thread count or interruptions.
+/// </summary>
+internal static class CountsTable
+{
+    /// <summary>Populations reported by the run, in the panel's order.</summary>
+    public static IReadOnlyList<string> Populations(CohortRunOptions options)
+    {
+        var reported = options.Panel.Template.ReportedPopulations;
+        if (options.Strategy is null)
+        {
+            return reported;
+        }
+
+        var ids = options.Strategy.PopulationIds.ToHashSet(StringComparer.Ordinal);
+        return [.. reported.Where(p => ids.Contains(options.PopulationIds?.FirstOrDefault(kv => kv.Key.Equals(p, StringComparison.OrdinalIgnoreCase)).Value ?? p))];
+    }
+
+    /// <summary>Whether a population is cells (gets % of lymphocytes and cells/µL) rather than counting beads.</summary>
+    public static bool IsCells(string population) => population != "Beads";
+
+    public static void Write(string countsPath, string qcPath, IReadOnlyList<string> paths, IReadOnlyList<string> keys, IReadOnlyList<StoredSample?> stored, CohortRunOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var populations = Populations(options);
+        var sheet = options.SampleSheet;
+        var header = new List<string> { "file", "sha256", "events" };
+        header.AddRange(sheet?.Columns ?? []);
+        foreach (var p in populations)
+        {
+            header.Add($"{p}_events");
+            if (IsCells(p))
+            {
+                header.Add($"{p}_pct_lymphocytes");
+                header.Add($"{p}_per_uL");
+            }
+        }
+
+        header.Add("qc_flags");
+        header.Add("error");
+        var csv = new StringBuilder();
+        csv.AppendJoin(',', header.Select(Field)).Append('\n');
+        var qc = new StringBuilder("file,check,reason\n");
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var s = stored[i];
+            var row = new List<string> { keys[i], s?.Sha256 ?? string.Empty };
+            var ok = s is { Status: "ok" };
+            row.Add(ok ? s!.Events.ToString(inv) : string.Empty);
+            var sheetRow = sheet?.Find(keys[i]);
+            row.AddRange(sheet is null ? [] : sheetRow?.Values ?? Enumerable.Repeat(string.Empty, sheet.Columns.Count));
+            foreach (var p in populations)
+            {
+                var count = ok ? s!.Populations.FirstOrDefault(c => c.Name == p) : null;
+                row.Add(count?.Events.ToString(inv) ?? string.Empty);
+                if (IsCells(p))
+                {
+                    row.Add(Number(count?.PercentOfLymphocytes));
+                    row.Add(Number(count?.CellsPerUl));
+                }
+            }
+
+            row.Add(ok ? string.Join(';', s!.Flags.Select(f => f.Check.ToString())) : string.Empty);
+            row.Add(s is null ? "not analysed" : s.Error ?? string.Empty);
+            csv.AppendJoin(',', row.Select(Field)).Append('\n');
+            if (ok)
+            {
+                foreach (var flag in s!.Flags)
+                {
+                    qc.Append(Field(keys[i])).Append(',').Append(flag.Check.ToString()).Append(',').Append(Field(flag.Reason)).Append('\n');
+                }
+            }
+        }
+
+        WriteAtomically(countsPath, csv.ToString());
+        WriteAtomically(qcPath, qc.ToString());
+    }
+
+    /// <summary>Fixed format: up to 3 decimals, no exponent, empty for NaN or missing.</summary>
+    public static string Number(double? value) =>
+        value is { } v && double.IsFinite(v) ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture) : string.Empty;
+
+    public static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text, new UTF8Encoding(false));
+        File.Move(temp, path, overwrite: true);
+    }
+}
