@@ -178,9 +178,11 @@ internal static class HiaimCli
         }
 
         Gating.GatingStrategy strategy;
+        var timing = GateCommand.Timing.FromEnvironment();
         try
         {
             strategy = Gating.GatingML.Load(strategyPath);
+            timing?.Mark("parse strategy");
         }
         catch (Exception e) when (e is Gating.GatingMLException or IOException or UnauthorizedAccessException)
         {
@@ -189,7 +191,7 @@ internal static class HiaimCli
         }
 
         var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
-        return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr);
+        return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr, timing);
     }
 
     private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
