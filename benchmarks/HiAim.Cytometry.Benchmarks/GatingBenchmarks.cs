@@ -75,6 +75,10 @@ public class GatingKernelBenchmarks
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
     public void Polygon8Simd() => GateKernels.Polygon[0].Run(_x, _y, _poly8, _words, N);
 
+    /// <summary>The AVX2 kernel without the per-lane slab lookup (every edge for every event), as before it.</summary>
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
+    public void Polygon8SimdEdges() => PolygonV256.RunEdges(_x, _y, _poly8, _words, N);
+
     [Benchmark(Baseline = true, OperationsPerInvoke = N), BenchmarkCategory("Polygon32")]
     public void Polygon32Scalar() => PolygonScalar.Run(_x, _y, _poly32, _words, N);
 

@@ -205,9 +205,11 @@ internal static class HiaimCli
         }
 
         Gating.GatingStrategy strategy;
+        var timing = GateCommand.Timing.FromEnvironment();
         try
         {
             strategy = Gating.GatingML.Load(strategyPath);
+            timing?.Mark("parse strategy");
         }
         catch (Exception e) when (e is Gating.GatingMLException or IOException or UnauthorizedAccessException)
         {
@@ -216,7 +218,7 @@ internal static class HiaimCli
         }
 
         var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
-        return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr);
+        return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr, timing);
     }
 
     private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)

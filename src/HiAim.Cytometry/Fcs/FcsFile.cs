@@ -105,6 +105,14 @@ public sealed class FcsFile
         return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default);
     }
 
+    /// <summary>As <see cref="Read(string, FcsReadOptions?)"/>, the event columns taken from <paramref name="pool"/>
+    /// (valid until the pool is reset).</summary>
+    internal static FcsFile Read(string path, FcsReadOptions? options, ColumnPool pool)
+    {
+        using var source = new FileSource(path);
+        return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default, pool);
+    }
+
     /// <summary>Reads one dataset from a stream (seekable streams are read in place, others buffered once).</summary>
     /// <param name="stream">The stream, positioned at the file's first byte.</param>
     /// <param name="options">Options; <see langword="null"/> = <see cref="FcsReadOptions.Default"/>.</param>

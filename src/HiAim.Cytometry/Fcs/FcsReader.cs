@@ -16,7 +16,7 @@ internal static class FcsReader
     // Below this much DATA one core decodes faster than the threads start.
     private const long ParallelDecodeBytes = 8L << 20;
 
-    public static FcsFile ReadDataset(FcsSource source, FcsReadOptions options)
+    public static FcsFile ReadDataset(FcsSource source, FcsReadOptions options, ColumnPool? pool = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.Dataset);
         long baseOffset = 0;
@@ -24,7 +24,7 @@ internal static class FcsReader
         for (var index = 0; ; index++)
         {
             var skip = index != options.Dataset || options.SkipData;
-            var file = ReadOne(source, baseOffset, index, options, skip);
+            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool);
             if (index == options.Dataset)
             {
                 return file;
@@ -86,7 +86,7 @@ internal static class FcsReader
         return next;
     }
 
-    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData)
+    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null)
     {
         var warnings = new List<FcsWarning>();
         var length = source.Length;
@@ -201,11 +201,25 @@ internal static class FcsReader
         }
         else
         {
-            events = new EventMatrix(tot, names);
-            var cols = new float[par][];
-            for (var c = 0; c < par; c++)
+            float[][] cols;
+            if (pool is null || tot == 0)
             {
-                cols[c] = events.ColumnArray(c);
+                events = new EventMatrix(tot, names);
+                cols = new float[par][];
+                for (var c = 0; c < par; c++)
+                {
+                    cols[c] = events.ColumnArray(c);
+                }
+            }
+            else
+            {
+                cols = new float[par][];
+                for (var c = 0; c < par; c++)
+                {
+                    cols[c] = pool.Rent(tot);
+                }
+
+                events = new EventMatrix(names, cols);
             }
 
             if (options.DoublePrecision)

@@ -18,9 +18,11 @@ internal sealed class GateContext
     private readonly Dictionary<string, float[]> _dimensions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, float[][]> _compensated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EventBitset> _populations = new(StringComparer.Ordinal);
+    private readonly ColumnPool? _pool;
 
-    public GateContext(EventMatrix events, Spillover? fileSpillover, IReadOnlyDictionary<string, SpectrumMatrix> matrices)
+    public GateContext(EventMatrix events, Spillover? fileSpillover, IReadOnlyDictionary<string, SpectrumMatrix> matrices, ColumnPool? pool = null)
     {
+        _pool = pool;
         _events = events;
         _fileSpillover = fileSpillover;
         _matrices = matrices;
@@ -51,7 +53,7 @@ internal sealed class GateContext
         {
             var x = Compensated(ratio.Numerator, dimension.Compensation, gate);
             var y = Compensated(ratio.Denominator, dimension.Compensation, gate);
-            values = new float[x.Length];
+            values = NewColumn(x.Length);
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] = (float)ratio.Apply(x[i], y[i]);
@@ -65,7 +67,7 @@ internal sealed class GateContext
         if (dimension.Transform is { } transform)
         {
             var clock = StageClock.Start();
-            var scaled = new float[values.Length];
+            var scaled = NewColumn(values.Length);
             transform.Apply(values, scaled);
             StageClock.Stop(Stage.Transform, clock);
             values = scaled;
@@ -117,7 +119,9 @@ internal sealed class GateContext
         var columns = new float[n][];
         for (var i = 0; i < n; i++)
         {
-            columns[i] = (float[])Raw(spillover.Detectors[i], gate).Clone();
+            var raw = Raw(spillover.Detectors[i], gate);
+            columns[i] = NewColumn(raw.Length);
+            raw.CopyTo(columns[i], 0);
         }
 
         var block = new EventMatrix(spillover.Detectors, columns);
@@ -126,6 +130,9 @@ internal sealed class GateContext
         StageClock.Stop(Stage.Compensate, clock);
         return columns;
     }
+
+    /// <summary>A column every element of which the caller writes: from the batch's pool when there is one.</summary>
+    private float[] NewColumn(int length) => _pool?.Rent(length) ?? new float[length];
 
     private float[] Raw(string name, Gate? gate)
     {

@@ -157,11 +157,15 @@ public sealed class GatingStrategy
     /// <param name="fileSpillover">The sample's own spillover, used by dimensions with compensation "FCS"; null means none.</param>
     /// <returns>Every population's membership and counts.</returns>
     /// <exception cref="GatingException">The strategy is invalid or the sample lacks a channel it needs.</exception>
-    public GatingResult Apply(EventMatrix events, Spillover? fileSpillover = null)
+    public GatingResult Apply(EventMatrix events, Spillover? fileSpillover = null) => Apply(events, fileSpillover, null);
+
+    /// <summary>As <see cref="Apply(EventMatrix, Spillover?)"/>, computed dimensions taken from <paramref name="pool"/>:
+    /// the result's statistics are valid only until the pool is reset (population counts and members stay valid).</summary>
+    internal GatingResult Apply(EventMatrix events, Spillover? fileSpillover, ColumnPool? pool)
     {
         ArgumentNullException.ThrowIfNull(events);
         var order = EvaluationOrder();
-        var context = new GateContext(events, fileSpillover, _matrices);
+        var context = new GateContext(events, fileSpillover, _matrices, pool);
         foreach (var gate in order)
         {
             var tests = gate.Test(context);
@@ -183,11 +187,15 @@ public sealed class GatingStrategy
     /// <summary>Applies the strategy to an FCS sample: its channel values and its own spillover.</summary>
     /// <param name="sample">The sample.</param>
     /// <returns>Every population's membership and counts.</returns>
-    public GatingResult Apply(FcsFile sample)
+    public GatingResult Apply(FcsFile sample) => Apply(sample, null);
+
+    /// <summary>As <see cref="Apply(FcsFile)"/>, computed dimensions taken from <paramref name="pool"/> (see
+    /// <see cref="Apply(EventMatrix, Spillover?, ColumnPool?)"/>).</summary>
+    internal GatingResult Apply(FcsFile sample, ColumnPool? pool)
     {
         ArgumentNullException.ThrowIfNull(sample);
         // Gating only reads its input columns (compensation and transforms write new arrays): share the unscaled ones.
-        return Apply(sample.ChannelValues(shareUnscaled: true), sample.Spillover);
+        return Apply(sample.ChannelValues(shareUnscaled: true), sample.Spillover, pool);
     }
 
     private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)

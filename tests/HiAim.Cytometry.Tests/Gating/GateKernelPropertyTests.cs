@@ -64,6 +64,27 @@ public sealed class GateKernelPropertyTests
         }
     }
 
+    /// <summary>Polygons of 3–8 vertices have at most 8 distinct y values: the per-lane slab path of the vector kernels.</summary>
+    [Property(MaxTest = 300)]
+    public void Polygon_slab_path_matches_the_scalar_twin(int seed)
+    {
+        var rng = new Random(seed);
+        var n = rng.Next(3, 9);
+        float[] vx = [.. Enumerable.Range(0, n).Select(_ => Grid(rng))];
+        float[] vy = [.. Enumerable.Range(0, n).Select(_ => Grid(rng))];
+        var edges = new PolygonEdges(vx, vy);
+        Assert.True(edges.Count == 0 || edges.SlabYs.Length > 0, $"seed {seed}: no slab tables for {n} vertices");
+        var (x, y) = Events(rng, vx, vy, 1000);
+        var expected = new ulong[EventBitset.WordCount(x.Length)];
+        GateKernels.Polygon[^1].Run(x, y, edges, expected, x.Length);
+        foreach (var kernel in GateKernels.Polygon)
+        {
+            var words = new ulong[expected.Length];
+            kernel.Run(x, y, edges, words, x.Length);
+            Assert.True(expected.AsSpan().SequenceEqual(words), $"{kernel.Name}, seed {seed}");
+        }
+    }
+
     /// <summary>The scalar twin agrees with a double-precision winding-number reference (odd = inside) on exact grid data.</summary>
     [Property(MaxTest = 300)]
     public void Polygon_scalar_twin_is_the_even_odd_winding_rule(int seed)

@@ -35,6 +35,7 @@ internal static class GateKernels
     public static IReadOnlyList<GateKernel<PolygonKernel>> Polygon { get; } = Pick(
         (PolygonV512.IsSupported, new("Polygon.V512", PolygonV512.Run)),
         (PolygonV256.IsSupported, new("Polygon.V256", PolygonV256.Run)),
+        (PolygonV256.IsSupported, new("Polygon.V256.Edges", PolygonV256.RunEdges)),
         (true, new GateKernel<PolygonKernel>("Polygon.Scalar", PolygonScalar.Run)));
 
     public static IReadOnlyList<GateKernel<EllipsoidKernel>> Ellipsoid { get; } = Pick(
@@ -119,6 +120,8 @@ internal sealed class PolygonEdges
             Packed[(k * Stride) + 4] = Dx[k];
             Packed[(k * Stride) + 5] = Dy[k];
         }
+
+        (SlabYs, SlabEdges, SlabSlots) = BuildSlabs();
     }
 
     /// <summary>Floats per edge in <see cref="Packed"/>.</summary>
@@ -140,4 +143,56 @@ internal sealed class PolygonEdges
     public float[] Dy { get; }
 
     public int Count => Lo.Length;
+
+    /// <summary>
+    /// Distinct edge-end y values, ascending, when there are at most <see cref="MaxSlabYs"/> of them (else
+    /// empty). An event with y in [SlabYs[s−1], SlabYs[s]) lies in slab s and can only cross the edges
+    /// spanning that slab; below, above or NaN it crosses none.
+    /// </summary>
+    public float[] SlabYs { get; }
+
+    /// <summary>
+    /// Per slab, the edges spanning it, as lookup tables for a lane-wise permute: for slot j,
+    /// 32 floats = Ax, Ay, Dx, Dy of the j-th edge of slabs 0..7 (index = number of SlabYs ≤ y).
+    /// Unused entries (slab 0, slabs past the last, slots past a slab's edges) are all zero, which
+    /// never counts as a crossing: 0·(y − 0) &gt; (x − 0)·0 is false for every x and y, NaN included.
+    /// </summary>
+    public float[] SlabEdges { get; }
+
+    /// <summary>Largest number of edges spanning one slab (slots in <see cref="SlabEdges"/>).</summary>
+    public int SlabSlots { get; }
+
+    /// <summary>At most 8 distinct y values give at most 7 slabs, and slab indices 0..8 fit a 3-bit lookup.</summary>
+    public const int MaxSlabYs = 8;
+
+    private (float[] Ys, float[] Edges, int Slots) BuildSlabs()
+    {
+        var ys = Lo.Concat(Hi).Distinct().Order().ToArray();
+        if (ys.Length > MaxSlabYs || ys.Length < 2)
+        {
+            return ([], [], 0);
+        }
+
+        var members = new List<int>[ys.Length];
+        for (var s = 1; s < ys.Length; s++)
+        {
+            members[s] = [.. Enumerable.Range(0, Count).Where(k => Lo[k] <= ys[s - 1] && Hi[k] >= ys[s])];
+        }
+
+        var slots = Enumerable.Range(1, ys.Length - 1).Max(s => members[s].Count);
+        var table = new float[slots * 32];
+        for (var s = 1; s < ys.Length; s++)
+        {
+            for (var j = 0; j < members[s].Count; j++)
+            {
+                var k = members[s][j];
+                table[(j * 32) + s] = Ax[k];
+                table[(j * 32) + 8 + s] = Ay[k];
+                table[(j * 32) + 16 + s] = Dx[k];
+                table[(j * 32) + 24 + s] = Dy[k];
+            }
+        }
+
+        return (ys, table, slots);
+    }
 }

@@ -1,0 +1,64 @@
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Transforms;
+
+namespace HiAim.Cytometry.Tests.Gating;
+
+/// <summary>
+/// A column pool reused across samples (as <c>hiaim gate</c> does per worker) gives the same populations as
+/// fresh arrays, also when event counts change between samples and columns come back with stale contents.
+/// </summary>
+public sealed class ColumnPoolTests
+{
+    private static EventMatrix Sample(int events, int seed)
+    {
+        var rng = new Random(seed);
+        var columns = new float[3][];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = [.. Enumerable.Range(0, events).Select(_ => (float)(rng.NextDouble() * 1000))];
+        }
+
+        return new EventMatrix(["A", "B", "C"], columns);
+    }
+
+    [Fact]
+    public void Pooled_gating_matches_fresh_arrays_across_samples_of_different_sizes()
+    {
+        var asinh = new Arcsinh(1000, 4);
+        var a = new Dimension("A", CompensationRef.File, asinh);
+        var b = new Dimension("B", CompensationRef.File, asinh);
+        var strategy = new GatingStrategy()
+            .Add(new PolygonGate("P", null, new Dimension("C"), a, [(100, 0), (900, 0.2), (800, 4), (150, 3)]))
+            .Add(new RectangleGate("R", "P", new GateRange(b, 1.5, null)));
+        var spillover = new Spillover(["A", "B"], new double[,] { { 1, 0.2 }, { 0.1, 1 } });
+        var pool = new ColumnPool();
+        foreach (var (events, seed) in new[] { (1000, 1), (777, 2), (1000, 3), (64, 4), (1000, 5) })
+        {
+            var sample = Sample(events, seed);
+            var expected = strategy.Apply(sample, spillover).Populations.Select(p => (p.Id, p.Count)).ToArray();
+            var pooled = strategy.Apply(sample, spillover, pool).Populations.Select(p => (p.Id, p.Count)).ToArray();
+            Assert.Equal(expected, pooled);
+            Assert.Contains(expected, p => p.Count > 0);
+            pool.Reset();
+        }
+    }
+
+    [Fact]
+    public void Rent_reuses_columns_after_reset_and_drops_unused_lengths()
+    {
+        var pool = new ColumnPool();
+        var first = pool.Rent(100);
+        var second = pool.Rent(100);
+        Assert.NotSame(first, second);
+        pool.Reset();
+        Assert.Same(first, pool.Rent(100));
+        Assert.Same(second, pool.Rent(100));
+        pool.Reset();
+        var other = pool.Rent(50);
+        Assert.Equal(50, other.Length);
+        pool.Reset();
+        Assert.NotSame(first, pool.Rent(100));
+    }
+}
