@@ -16,8 +16,9 @@ if (!Directory.Exists(folder))
 var sheetPath = Path.Combine(folder, "samples.csv");
 var options = new CohortRunOptions { SampleSheet = File.Exists(sheetPath) ? SampleSheet.Load(sheetPath) : null };
 var files = Directory.GetFiles(folder, "*.fcs").Order(StringComparer.Ordinal).ToList();
+var ordered = options.SampleSheet?.Order(files) ?? files;              // rows in the sheet's order: pre, mid, post per patient
 var output = folder.TrimEnd('/', '\\') + "-results";
-var run = CohortRun.Run(files, output, options, new Progress<CohortProgress>(p => Console.WriteLine($"[{p.Done}/{p.Total}] {p.Sample.File}: {p.Sample.Status}")));
+var run = CohortRun.Run(ordered, output, options, new Progress<CohortProgress>(p => Console.WriteLine($"[{p.Done}/{p.Total}] {p.Sample.File}: {p.Sample.Status}")));
 
 Console.WriteLine($"{run.Samples.Count} samples ({run.Failed} failed) in {run.Elapsed.TotalSeconds:F1} s → {run.CountsCsv}");
 foreach (var line in File.ReadLines(run.CountsCsv).Take(3))

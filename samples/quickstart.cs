@@ -1,31 +1,30 @@
 #:project ../src/HiAim.Cytometry/HiAim.Cytometry.csproj
-// Writes a small FCS 3.1 file, reads it back and prints what a cytometrist checks first.
-// Run: dotnet run samples/quickstart.cs [output.fcs]
-using System.Globalization;
-using HiAim.Cytometry.Events;
+// The README's 10-line example, verbatim (DocsTests checks the usings and the lines between the markers match);
+// CI runs it. Run: dotnet run samples/quickstart.cs [output-prefix]   (works in <prefix>-quickstart/)
 using HiAim.Cytometry.Fcs;
+using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Panels;
+using HiAim.Cytometry.Simulation;
 
-var path = args.Length > 0 ? args[0] : "demo.fcs";
-var rng = new Random(2026);
-var events = new EventMatrix(10_000, ["FSC-A", "SSC-A", "FITC-A", "PE-A", "Time"]);
-for (var e = 0; e < events.EventCount; e++)
-{
-    events[e, 0] = 50_000 + (float)(rng.NextDouble() * 20_000);
-    events[e, 1] = 10_000 + (float)(rng.NextDouble() * 5_000);
-    events[e, 2] = (float)Math.Exp(rng.NextDouble() * 9);
-    events[e, 3] = (float)Math.Exp(rng.NextDouble() * 9);
-    events[e, 4] = e * 0.01f;
-}
+var work = (args.Length > 0 ? Path.ChangeExtension(args[0], null) : "demo") + "-quickstart";
+Directory.CreateDirectory(work);
+Directory.SetCurrentDirectory(work);
 
-FcsWriter.Write(path, events, [new("$P3S", "CD3"), new("$P4S", "CD56"), new("$SPILLOVER", "2,FITC-A,PE-A,1,0.12,0.02,1")]);
-
-// --- the 10-line example from the README ---
-var sample = FcsFile.Read(path);                                   // any FCS 2.0–3.2 file
+// README:begin
+new TbnkSimulator(new TbnkSimulationOptions { Patients = 1, EventsPerFile = 20_000 }).WriteCohort("cohort"); // 3 simulated tubes
+var sample = FcsFile.Read("cohort/P001_pre.fcs");                    // any FCS 2.0–3.2 file
 Console.WriteLine($"{sample.Version}: {sample.EventCount} events, {sample.Channels.Count} channels");
-foreach (var ch in sample.Channels)
+var tbnk = TbnkPanel.Default.Analyze(sample);                        // gates placed from the data; Trucount bead counts
+foreach (var p in tbnk.Populations) Console.WriteLine($"{p.Name,-12} {p.CellsPerUl,6:F0} cells/µL");
+GatingML.Save(tbnk.Strategy, "P001_pre.gates.xml");                  // the placed gates, as Gating-ML 2.0
+// README:end
+
+// The saved gates are an ordinary strategy: re-applied to the file they give the same NK count.
+var again = GatingML.Load("P001_pre.gates.xml").Apply(sample);
+if (again["NK"].Count != tbnk["NK"].Events)
 {
-    Console.WriteLine($"  {ch.Name,-6} {ch.Label,-5} {ch.Bits,2} bits  range {ch.Range}");
+    Console.Error.WriteLine($"re-applied gates give {again["NK"].Count} NK events, the template {tbnk["NK"].Events}");
+    return 1;
 }
 
-var cd3 = sample.Events.Column("FITC-A");                          // one float span per channel
-Console.WriteLine($"mean FITC-A {cd3.ToArray().Average().ToString("F1", CultureInfo.InvariantCulture)}; spillover {string.Join(",", sample.Spillover!.Detectors)} FITC→PE {sample.Spillover[0, 1]}");
+return 0;

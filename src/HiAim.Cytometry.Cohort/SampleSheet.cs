@@ -133,6 +133,24 @@ public sealed class SampleSheet
     /// <returns>The row, or null when the sheet does not list the file.</returns>
     public SampleSheetRow? Find(string fileName) => _byFile.GetValueOrDefault(fileName);
 
+    /// <summary>
+    /// Puts files in the sheet's row order (matched by file name, case-insensitively), then the files the sheet does not
+    /// list, in their given order: rows of <c>counts.csv</c> then follow the trial's order (e.g. pre, mid, post per patient).
+    /// </summary>
+    /// <param name="files">File paths.</param>
+    /// <returns>The same paths, reordered.</returns>
+    public IReadOnlyList<string> Order(IEnumerable<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var rank = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Rows.Count; i++)
+        {
+            rank[Rows[i].File] = i;
+        }
+
+        return [.. files.Select((f, i) => (f, i)).OrderBy(x => rank.TryGetValue(Path.GetFileName(x.f), out var r) ? r : Rows.Count + x.i).Select(x => x.f)];
+    }
+
     /// <summary>A row's value in a column, or null when the sheet has no such column.</summary>
     /// <param name="row">The row.</param>
     /// <param name="column">Column name (case-insensitive).</param>
