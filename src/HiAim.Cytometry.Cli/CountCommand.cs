@@ -29,13 +29,7 @@ internal static class CountCommand
             throw new CliException("count needs --out DIR (counts.csv, qc.csv and study.db go there)");
         }
 
-        var panel = (args.Value("--panel") ?? "tbnk").ToUpperInvariant() switch
-        {
-            "TBNK" => TbnkPanel.Default,
-            "NK" or "NK-SUBSETS" or "NKSUBSETS" => TbnkPanel.NkSubsets,
-            var other => throw new CliException($"--panel must be tbnk or nk (NK subsets); got '{other.ToLowerInvariant()}'"),
-        };
-
+        var panel = PanelOption(args.Value("--panel"));
         var dataset = args.Dataset(out var error) ?? throw new CliException(error!);
         var read = args.ReadOptions(dataset, out error) ?? throw new CliException(error!);
         GatingStrategy? strategy = null;
@@ -258,6 +252,29 @@ internal static class CountCommand
         stdout.Write(summary.ToText());
         stdout.WriteLine($"\n  {Path.Combine(dir, "summary.csv")} and {Path.Combine(dir, "changes.csv")} written");
         return HiaimCli.Ok;
+    }
+
+    /// <summary>tbnk, nk, or a panel definition file (JSON, see <see cref="HiAim.Cytometry.Panels.Panel.Load"/>).</summary>
+    public static HiAim.Cytometry.Panels.Panel PanelOption(string? value)
+    {
+        if (value is not null && (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || File.Exists(value)))
+        {
+            try
+            {
+                return HiAim.Cytometry.Panels.Panel.Load(value);
+            }
+            catch (PanelException e)
+            {
+                throw new CliException(e.Message.ReplaceLineEndings(" "));
+            }
+        }
+
+        return (value ?? "tbnk").ToUpperInvariant() switch
+        {
+            "TBNK" => TbnkPanel.Default,
+            "NK" or "NK-SUBSETS" or "NKSUBSETS" => TbnkPanel.NkSubsets,
+            var other => throw new CliException($"--panel must be tbnk, nk (NK subsets) or a panel definition .json; got '{other.ToLowerInvariant()}'"),
+        };
     }
 
     private static double? Positive(CliArguments args, string option) =>

@@ -20,7 +20,7 @@ internal static class HiaimCli
           hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
           hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
                          [--nk-effect PCT] [--threads N]
-          hiaim count PATH... --out DIR [--panel tbnk|nk] [--strategy GATES.xml [--population NAME=ID]...]
+          hiaim count PATH... --out DIR [--panel tbnk|nk|PANEL.json] [--strategy GATES.xml [--population NAME=ID]...]
                       [--sample-sheet SHEET.csv] [--beads-per-test N] [--volume-ul V] [--marker MARKER=CHANNEL]...
                       [--threads N] [--no-resume] [--export-gates] [--dataset N] [lenience options]
           hiaim summary DIR [--timepoints pre,mid,post]
@@ -52,7 +52,8 @@ internal static class HiaimCli
                   columns, or the BEADS PER TEST / SAMPLE VOLUME UL keywords) and QC flags. Gates are placed per
                   sample by the panel's template (tbnk: singlets, beads, CD45/SSC lymphocytes, CD3, CD4/CD8,
                   CD19, CD16+56, NK bright/dim; nk: NK subsets), or taken from a fixed --strategy whose population
-                  ids are the report's names (or mapped with --population NK=ID). Markers are found from $PnS/$PnN;
+                  ids are the report's names (or mapped with --population NK=ID). A lab's own panel is a JSON file
+                  (name, markers with aliases, countingBeads, a Gating-ML strategy in marker names, populations). Markers are found from $PnS/$PnN;
                   --marker CD3=FITC-A overrides. Writes DIR/counts.csv (file, sha256, events, sheet columns,
                   P_events, P_pct_lymphocytes, P_per_uL, qc_flags, error), DIR/qc.csv and DIR/study.db (SQLite:
                   runs with provenance, samples, populations, placed gates, QC flags). Each sample is committed

@@ -156,6 +156,13 @@ public sealed class Panel
         var channels = ResolveChannels(sample.Channels, options.ChannelOverrides, name);
         var values = sample.ToChannelValues();
         var spillover = sample.Spillover;
+        if (Template is StrategyTemplate fixedGates)
+        {
+            // A marker-named strategy: bind this sample's channels to the markers, then gate.
+            var (bound, boundSpill) = StrategyTemplate.Bind(values, spillover, channels);
+            return Report(sample, options, name, bound, fixedGates.Strategy, fixedGates.Strategy.Apply(bound, boundSpill), fixedGates.Reported);
+        }
+
         var strategy = Template.Place(values, spillover, channels, name);
         var gated = strategy.Apply(values, spillover);
         return Report(sample, options, name, values, strategy, gated, Template.ReportedPopulations.Select(p => (p, p)).ToList());
@@ -203,6 +210,91 @@ public sealed class Panel
         var values = sample.ToChannelValues();
         var gated = strategy.Apply(values, sample.Spillover);
         return Report(sample, options, name, values, strategy, gated, reported);
+    }
+
+    /// <summary>
+    /// Reads a panel definition (JSON), so a lab adds a panel without code:
+    /// <code>
+    /// { "name": "Treg", "countingBeads": false,
+    ///   "markers": [ { "name": "CD4" }, { "name": "CD25", "aliases": ["IL-2Ra"] }, { "name": "CD127" }, ... ],
+    ///   "strategy": "treg.gating.xml",
+    ///   "populations": { "Lymphocytes": "Lymphocytes", "CD4": "CD4+", "Treg": "CD25+CD127lo" } }
+    /// </code>
+    /// <c>strategy</c> is a Gating-ML 2.0 file (relative to the JSON file) whose dimensions name the markers (and
+    /// <c>FSC-A</c>, <c>FSC-H</c>, <c>SSC-A</c>); <c>populations</c> maps each reported name to a gate id, in report order,
+    /// and must include <c>Lymphocytes</c> (and <c>Beads</c> when <c>countingBeads</c> is true).
+    /// </summary>
+    /// <param name="path">The JSON file.</param>
+    /// <returns>The panel, with a <see cref="StrategyTemplate"/>.</returns>
+    /// <exception cref="PanelException">The definition is malformed (the message names the field), or its strategy cannot be read.</exception>
+    public static Panel Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        System.Text.Json.JsonDocument doc;
+        try
+        {
+            doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new PanelException($"Panel definition {path}: {e.Message}", e);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            string Text(System.Text.Json.JsonElement e, string field) =>
+                e.ValueKind == System.Text.Json.JsonValueKind.Object && e.TryGetProperty(field, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())
+                    ? v.GetString()!
+                    : throw new PanelException($"Panel definition {path}: '{field}' must be a non-empty string.");
+
+            var name = Text(root, "name");
+            var beads = root.TryGetProperty("countingBeads", out var cb) && cb.ValueKind == System.Text.Json.JsonValueKind.True;
+            if (!root.TryGetProperty("markers", out var ms) || ms.ValueKind != System.Text.Json.JsonValueKind.Array || ms.GetArrayLength() == 0)
+            {
+                throw new PanelException($"Panel definition {path}: 'markers' must be a non-empty array of {{ \"name\": ..., \"aliases\": [...] }}.");
+            }
+
+            var markers = new List<PanelMarker>();
+            foreach (var m in ms.EnumerateArray())
+            {
+                var aliases = m.ValueKind == System.Text.Json.JsonValueKind.Object && m.TryGetProperty("aliases", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Array
+                    ? a.EnumerateArray().Select(x => x.ValueKind == System.Text.Json.JsonValueKind.String ? x.GetString()! : throw new PanelException($"Panel definition {path}: marker aliases must be strings.")).ToList()
+                    : [];
+                markers.Add(new PanelMarker(Text(m, "name"), aliases));
+            }
+
+            var strategyPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Text(root, "strategy"));
+            GatingStrategy strategy;
+            try
+            {
+                strategy = GatingML.Load(strategyPath);
+            }
+            catch (Exception e) when (e is GatingMLException or IOException or UnauthorizedAccessException)
+            {
+                throw new PanelException($"Panel definition {path}: strategy {strategyPath}: {e.Message}", e);
+            }
+
+            if (!root.TryGetProperty("populations", out var pops) || pops.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new PanelException($"Panel definition {path}: 'populations' must be an object mapping each reported name to a gate id.");
+            }
+
+            var reported = pops.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, Text(pops, p.Name))).ToList();
+            if (beads && !reported.Any(r => r.Key == "Beads"))
+            {
+                throw new PanelException($"Panel definition {path}: 'countingBeads' is true, so 'populations' needs 'Beads'.");
+            }
+
+            try
+            {
+                return new Panel(name, markers, new StrategyTemplate(name, strategy, reported), beads);
+            }
+            catch (ArgumentException e)
+            {
+                throw new PanelException($"Panel definition {path}: {e.Message}", e);
+            }
+        }
     }
 
     private static string SampleName(FcsFile sample, PanelRunOptions options) =>

@@ -138,7 +138,7 @@ public sealed class CohortBadInputTests
 
     [Theory]
     [InlineData("needs --out DIR")]
-    [InlineData("--panel must be tbnk or nk", "--panel", "treg")]
+    [InlineData("--panel must be tbnk, nk (NK subsets) or a panel definition .json", "--panel", "treg")]
     [InlineData("--beads-per-test needs a positive number", "--beads-per-test", "0")]
     [InlineData("--marker needs MARKER=CHANNEL", "--marker", "CD3")]
     [InlineData("--population maps populations of a --strategy", "--population", "NK=x")]

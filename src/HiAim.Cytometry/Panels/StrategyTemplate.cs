@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Gating;
+
+namespace HiAim.Cytometry.Panels;
+
+/// <summary>
+/// A template that is a fixed Gating-ML strategy written in <em>marker</em> names (e.g. a dimension <c>CD25</c>, not
+/// <c>PE-A</c>) plus the populations to report. Each sample's markers are bound to its channels by the panel's matching, so
+/// one strategy file serves every instrument and lab without code: this is how a lab adds its own panel (see
+/// <see cref="Panel.Load"/>). Scatter dimensions use the names <c>FSC-A</c>, <c>FSC-H</c>, <c>SSC-A</c>.
+/// </summary>
+public sealed class StrategyTemplate : GateTemplate
+{
+    private readonly List<(string Name, string Id)> _reported;
+
+    /// <summary>Creates the template.</summary>
+    /// <param name="name">Panel or strategy name (for messages and provenance).</param>
+    /// <param name="strategy">The strategy; its dimensions name markers or scatter parameters.</param>
+    /// <param name="reported">Reported population name → population id in <paramref name="strategy"/>, in report order; must include <c>Lymphocytes</c>.</param>
+    /// <exception cref="PanelException">A reported id is not a population of the strategy, or <c>Lymphocytes</c> is missing.</exception>
+    public StrategyTemplate(string name, GatingStrategy strategy, IEnumerable<KeyValuePair<string, string>> reported)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(reported);
+        Strategy = strategy;
+        _reported = [.. reported.Select(kv => (kv.Key, kv.Value))];
+        var ids = strategy.PopulationIds.ToHashSet(StringComparer.Ordinal);
+        foreach (var (population, id) in _reported)
+        {
+            if (!ids.Contains(id))
+            {
+                throw new PanelException($"Panel '{name}': population '{population}' is gate '{id}', which the strategy does not define (it defines {string.Join(", ", ids.Order(StringComparer.Ordinal))}).");
+            }
+        }
+
+        if (!_reported.Any(r => r.Name == "Lymphocytes"))
+        {
+            throw new PanelException($"Panel '{name}': the reported populations need 'Lymphocytes' (the denominator of % of lymphocytes and of the QC checks).");
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(GatingML.ToXml(strategy))))[..12];
+        Name = $"{name} (Gating-ML strategy {hash})";
+        RequiredMarkers = [.. strategy.Gates.SelectMany(g => g.Dimensions).SelectMany(DimensionChannels)
+            .Where(c => !Panel.ScatterChannels.Contains(c, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        ReportedPopulations = [.. _reported.Select(r => r.Name)];
+    }
+
+    /// <inheritdoc/>
+    public override string Name { get; }
+
+    /// <summary>Markers the strategy's dimensions name (everything but scatter).</summary>
+    public override IReadOnlyList<string> RequiredMarkers { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> ReportedPopulations { get; }
+
+    /// <summary>The strategy, in marker names.</summary>
+    public GatingStrategy Strategy { get; }
+
+    internal IReadOnlyList<(string Name, string Id)> Reported => _reported;
+
+    /// <summary>Returns <see cref="Strategy"/> unchanged: the gates are fixed; <see cref="Panel.Analyze(Fcs.FcsFile, PanelRunOptions?)"/> binds markers to channels.</summary>
+    /// <param name="channelValues">Unused.</param>
+    /// <param name="spillover">Unused.</param>
+    /// <param name="channels">Unused.</param>
+    /// <param name="sampleName">Unused.</param>
+    /// <returns><see cref="Strategy"/>.</returns>
+    public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) => Strategy;
+
+    /// <summary>The sample's values and spillover with each bound channel renamed to its marker (columns shared, not copied).</summary>
+    internal static (EventMatrix Values, Spillover? Spillover) Bind(EventMatrix values, Spillover? spillover, IReadOnlyDictionary<string, string> channels)
+    {
+        var toMarker = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (marker, channel) in channels)
+        {
+            toMarker.TryAdd(channel, marker);
+        }
+
+        string Rename(string channel) => toMarker.GetValueOrDefault(channel, channel);
+        var names = values.ChannelNames.Select(Rename).ToList();
+        var bound = new EventMatrix(names, [.. Enumerable.Range(0, values.ChannelCount).Select(values.ColumnArray)]);
+        Spillover? spill = null;
+        if (spillover is not null)
+        {
+            var m = new double[spillover.Count, spillover.Count];
+            for (var i = 0; i < spillover.Count; i++)
+            {
+                for (var j = 0; j < spillover.Count; j++)
+                {
+                    m[i, j] = spillover[i, j];
+                }
+            }
+
+            spill = new Spillover([.. spillover.Detectors.Select(Rename)], m, spillover.Source);
+        }
+
+        return (bound, spill);
+    }
+
+    private static IEnumerable<string> DimensionChannels(Dimension d) =>
+        d.Channel is { } c ? [c] : [d.Ratio!.Numerator, d.Ratio.Denominator];
+}
