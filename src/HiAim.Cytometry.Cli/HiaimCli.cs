@@ -18,6 +18,8 @@ internal static class HiaimCli
           hiaim info FILE [--json] [--dataset N] [lenience options]
           hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
           hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
+          hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg [--columns N]
+                     [--dataset N] [lenience options]
           hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
                          [--nk-effect PCT] [--threads N]
           hiaim --help | --version
@@ -34,6 +36,10 @@ internal static class HiaimCli
                   ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
                   "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
                   "error") and the batch goes on; the exit code is then 2.
+          plot    Draw one file's gating panel: every gate of a Gating-ML strategy (--strategy) or of a
+                  built-in panel's data-placed gates (--panel tbnk|nk, title with QC flags) on its
+                  parent's events, density plots with gate outlines and % of parent, as PNG or SVG (by
+                  the --out extension). --columns: plots per row (default 4).
           simulate  Write a deterministic simulated TBNK/Trucount cohort (FACSCanto-like 6-colour tube with
                   $SPILLOVER, bead lot keywords and per-event noise): DIR/<patient>_<timepoint>.fcs, DIR/truth.csv
                   (true events and cells/µL per population) and DIR/samples.csv (file, patient, arm, timepoint,
@@ -41,7 +47,7 @@ internal static class HiaimCli
                   --nk-effect 10 (% rise of CD56dim NK per timepoint in the exercise arm). The same options
                   give byte-identical files whatever --threads (default: one per core).
 
-        Options (info, export and gate):
+        Options (info, export, gate and plot):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
           --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
           --lenient                Turn on every lenience option below (TEXT offsets preferred unless
@@ -84,6 +90,7 @@ internal static class HiaimCli
             "export" => Export(args.AsSpan(1), stdout, stderr),
             "gate" => Gate(args.AsSpan(1), stdout, stderr),
             "simulate" => Simulate(args.AsSpan(1), stdout, stderr),
+            "plot" => Plot(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -190,6 +197,42 @@ internal static class HiaimCli
 
         var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
         return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr);
+    }
+
+    private static int Plot(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "plot", CliArguments.LenienceFlags, PlotCommand.ValueOptions, out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Positional.Count != 1 || parsed.Value("--out") is not { } output || (parsed.Value("--strategy") is null) == (parsed.Value("--panel") is null))
+        {
+            return UsageError(stderr, "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk");
+        }
+
+        if (parsed.Value("--panel") is { } name && PlotCommand.PanelByName(name) is null)
+        {
+            return UsageError(stderr, $"unknown panel '{name}' (known: tbnk, nk)");
+        }
+
+        var columns = 4;
+        if (parsed.Value("--columns") is { } c && (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out columns) || columns is < 1 or > 20))
+        {
+            return UsageError(stderr, $"--columns must be a whole number 1–20, not '{c}'");
+        }
+
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var file = parsed.Positional[0];
+        var request = new PlotCommand.Request(file, output, options, parsed.Value("--strategy"), parsed.Value("--panel"), columns);
+        return Guarded(file, stderr, () => PlotCommand.Run(request, stdout, stderr));
     }
 
     private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)

@@ -70,7 +70,8 @@ internal static class GateOverlay
                 var hi = Math.Min(range.Max ?? double.PositiveInfinity, xr.Max);
                 var y = yr.Min + (level * yr.Span);
                 Segment(plot, [(lo, y), (hi, y)]);
-                Label(plot, (lo + hi) / 2, y, Label(gate.Id, gating), Alignment.LowerCenter);
+                var (at, alignment) = Across(lo, hi, xr, upper: false);
+                Label(plot, at, y, Label(gate.Id, gating), alignment);
                 break;
             }
 
@@ -118,6 +119,15 @@ internal static class GateOverlay
         return points;
     }
 
+    /// <summary>A label over [lo, hi]: centred, or aligned to the near side of the plot so it is not cut off there.</summary>
+    private static (double X, Alignment Alignment) Across(double lo, double hi, AxisRange xr, bool upper) =>
+        ((((lo + hi) / 2) - xr.Min) / xr.Span) switch
+        {
+            > 0.75 => (Math.Min(hi, xr.Max - (0.02 * xr.Span)), upper ? Alignment.UpperRight : Alignment.LowerRight),
+            < 0.25 => (Math.Max(lo, xr.Min + (0.02 * xr.Span)), upper ? Alignment.UpperLeft : Alignment.LowerLeft),
+            _ => ((lo + hi) / 2, upper ? Alignment.UpperCenter : Alignment.LowerCenter),
+        };
+
     private static int IndexOf(IReadOnlyList<Dimension> dims, Dimension d)
     {
         for (var k = 0; k < dims.Count; k++)
@@ -150,16 +160,8 @@ internal static class GateOverlay
 
         // Label at the top of the visible part of the gate, centred over it.
         double xLo = visible.Min(v => v.X), xHi = visible.Max(v => v.X), yHi = visible.Max(v => v.Y);
-        // Near a side of the plot, align the label to that side so it is not cut off.
-        var xMid = (xLo + xHi) / 2;
-        var y = Math.Min(yHi, yr.Max - (0.02 * yr.Span));
-        var (x, alignment) = (xMid - xr.Min) / xr.Span switch
-        {
-            > 0.75 => (Math.Min(xHi, xr.Max - (0.02 * xr.Span)), Alignment.UpperRight),
-            < 0.25 => (Math.Max(xLo, xr.Min + (0.02 * xr.Span)), Alignment.UpperLeft),
-            _ => (xMid, Alignment.UpperCenter),
-        };
-        Label(plot, x, y, Label(populationId, gating), alignment);
+        var (x, alignment) = Across(xLo, xHi, xr, upper: true);
+        Label(plot, x, Math.Min(yHi, yr.Max - (0.02 * yr.Span)), Label(populationId, gating), alignment);
     }
 
     private static void Segment(Plot plot, List<(double X, double Y)> points)
