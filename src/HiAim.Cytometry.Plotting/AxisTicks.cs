@@ -110,7 +110,8 @@ public static class AxisTicks
     private static List<AxisTick> Linear(Transform? t, AxisRange range)
     {
         double lo = t?.Inverse(range.Min) ?? range.Min, hi = t?.Inverse(range.Max) ?? range.Max;
-        var raw = (hi - lo) / 5;
+        // The roundest step that gives at most 6 intervals.
+        var raw = (hi - lo) / 6;
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = new[] { 1, 2, 2.5, 5, 10 }.Select(f => f * magnitude).First(s => s >= raw);
         var ticks = new List<AxisTick>();

@@ -112,7 +112,7 @@ public abstract partial class CytometryFigure
         });
     }
 
-    [GeneratedRegex(@"\bcl_[0-9]+\b")]
+    [GeneratedRegex(@"\bcl_[0-9a-f]+\b")]
     private static partial Regex ClipId();
 
     private static int CheckSize(int value) =>

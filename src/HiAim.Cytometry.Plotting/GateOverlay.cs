@@ -160,8 +160,10 @@ internal static class GateOverlay
 
         // Label at the top of the visible part of the gate, centred over it.
         double xLo = visible.Min(v => v.X), xHi = visible.Max(v => v.X), yHi = visible.Max(v => v.Y);
-        var (x, alignment) = Across(xLo, xHi, xr, upper: true);
-        Label(plot, x, Math.Min(yHi, yr.Max - (0.02 * yr.Span)), Label(populationId, gating), alignment);
+        // Above the gate's top when there is room (the label then hides none of the outline), else just inside it.
+        var above = yHi < yr.Max - (0.08 * yr.Span);
+        var (x, alignment) = Across(xLo, xHi, xr, upper: !above);
+        Label(plot, x, above ? yHi : yr.Max - (0.02 * yr.Span), Label(populationId, gating), alignment);
     }
 
     private static void Segment(Plot plot, List<(double X, double Y)> points)
