@@ -18,6 +18,8 @@ internal static class HiaimCli
           hiaim info FILE [--json] [--dataset N] [lenience options]
           hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
           hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
+          hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg [--columns N]
+                     [--dataset N] [lenience options]
           hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
                          [--nk-effect PCT] [--threads N]
           hiaim count PATH... --out DIR [--panel tbnk|nk|PANEL.json] [--strategy GATES.xml [--population NAME=ID]...]
@@ -39,6 +41,10 @@ internal static class HiaimCli
                   ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
                   "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
                   "error") and the batch goes on; the exit code is then 2.
+          plot    Draw one file's gating panel: every gate of a Gating-ML strategy (--strategy) or of a
+                  built-in panel's data-placed gates (--panel tbnk|nk, title with QC flags) on its
+                  parent's events, density plots with gate outlines and % of parent, as PNG or SVG (by
+                  the --out extension). --columns: plots per row (default 4).
           simulate  Write a deterministic simulated TBNK/Trucount cohort (FACSCanto-like 6-colour tube with
                   $SPILLOVER, bead lot keywords and per-event noise): DIR/<patient>_<timepoint>.fcs, DIR/truth.csv
                   (true events and cells/µL per population) and DIR/samples.csv (file, patient, arm, timepoint,
@@ -52,9 +58,9 @@ internal static class HiaimCli
                   columns, or the BEADS PER TEST / SAMPLE VOLUME UL keywords) and QC flags. Gates are placed per
                   sample by the panel's template (tbnk: singlets, beads, CD45/SSC lymphocytes, CD3, CD4/CD8,
                   CD19, CD16+56, NK bright/dim; nk: NK subsets), or taken from a fixed --strategy whose population
-                  ids are the report's names (or mapped with --population NK=ID). A lab's own panel is a JSON file
-                  (name, markers with aliases, countingBeads, a Gating-ML strategy in marker names, populations). Markers are found from $PnS/$PnN;
-                  --marker CD3=FITC-A overrides. Writes DIR/counts.csv (file, sha256, events, sheet columns,
+                  ids are the report's names (or mapped with --population NK=ID). A lab's own panel is a JSON
+                  file (name, markers with aliases, countingBeads, a Gating-ML strategy in marker names, the
+                  populations to report). Markers are found from $PnS/$PnN; --marker CD3=FITC-A overrides. Writes DIR/counts.csv (file, sha256, events, sheet columns,
                   P_events, P_pct_lymphocytes, P_per_uL, qc_flags, error), DIR/qc.csv and DIR/study.db (SQLite:
                   runs with provenance, samples, populations, placed gates, QC flags). Each sample is committed
                   as it finishes; a re-run skips samples whose SHA-256 and settings are unchanged, so an
@@ -66,7 +72,7 @@ internal static class HiaimCli
           demo    Simulate a 12-patient HI AIM-like cohort (36 files) into DIR/fcs (default DIR hiaim-demo),
                   count it into DIR/results, print the summary and the error against the simulator's truth.
 
-        Options (info, export, gate and count):
+        Options (info, export, gate, plot and count):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
           --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
           --lenient                Turn on every lenience option below (TEXT offsets preferred unless
@@ -112,6 +118,7 @@ internal static class HiaimCli
             "count" => Count(args.AsSpan(1), stdout, stderr),
             "summary" => Summary(args.AsSpan(1), stdout, stderr),
             "demo" => Demo(args.AsSpan(1), stdout, stderr),
+            "plot" => Plot(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
     }
@@ -220,6 +227,42 @@ internal static class HiaimCli
 
         var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
         return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr, timing);
+    }
+
+    private static int Plot(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "plot", CliArguments.LenienceFlags, PlotCommand.ValueOptions, out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Positional.Count != 1 || parsed.Value("--out") is not { } output || (parsed.Value("--strategy") is null) == (parsed.Value("--panel") is null))
+        {
+            return UsageError(stderr, "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk");
+        }
+
+        if (parsed.Value("--panel") is { } name && PlotCommand.PanelByName(name) is null)
+        {
+            return UsageError(stderr, $"unknown panel '{name}' (known: tbnk, nk)");
+        }
+
+        var columns = 4;
+        if (parsed.Value("--columns") is { } c && (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out columns) || columns is < 1 or > 20))
+        {
+            return UsageError(stderr, $"--columns must be a whole number 1–20, not '{c}'");
+        }
+
+        var dataset = parsed.Dataset(out error);
+        var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
+        if (options is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        var file = parsed.Positional[0];
+        var request = new PlotCommand.Request(file, output, options, parsed.Value("--strategy"), parsed.Value("--panel"), columns);
+        return Guarded(file, stderr, () => PlotCommand.Run(request, stdout, stderr));
     }
 
     private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)

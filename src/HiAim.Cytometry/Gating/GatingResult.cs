@@ -40,6 +40,19 @@ public sealed class GatingResult
         return PopulationStatistics.Of(_context.Column(dimension, null), this[populationId].Members);
     }
 
+    /// <summary>
+    /// The values of every event on one dimension, compensated and transformed as the dimension says (the
+    /// coordinates the gates test; computed, or taken from the cache, as the gates do). For plots and exports.
+    /// </summary>
+    /// <param name="dimension">The dimension (channel, compensation, transform).</param>
+    /// <returns>One value per event, in event order (read-only: the gates share it).</returns>
+    /// <exception cref="GatingException">The sample lacks the channel, or the compensation is unknown.</exception>
+    public ReadOnlyMemory<float> Values(Dimension dimension)
+    {
+        ArgumentNullException.ThrowIfNull(dimension);
+        return _context.Column(dimension, null);
+    }
+
     /// <summary>Statistics of the population's events on one channel, uncompensated and untransformed.</summary>
     /// <param name="populationId">Gate or quadrant id.</param>
     /// <param name="channel">Channel name.</param>

@@ -1,0 +1,54 @@
+using HiAim.Cytometry.Fcs;
+using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Panels;
+using HiAim.Cytometry.Plotting;
+
+namespace HiAim.Cytometry.Cli;
+
+/// <summary>
+/// <c>hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg</c>: one file's gating panel
+/// (every gate on its parent's events), from a Gating-ML strategy or a built-in panel's data-placed gates.
+/// </summary>
+internal static class PlotCommand
+{
+    public static readonly string[] ValueOptions = ["--dataset", "--strategy", "--panel", "--out", "--columns"];
+
+    public sealed record Request(string File, string Out, FcsReadOptions Options, string? StrategyPath, string? PanelName, int Columns);
+
+    public static Panel? PanelByName(string name) => name.ToUpperInvariant() switch
+    {
+        "TBNK" => TbnkPanel.Default,
+        "NK" or "NK-SUBSETS" => TbnkPanel.NkSubsets,
+        _ => null,
+    };
+
+    public static int Run(Request request, TextWriter stdout, TextWriter stderr)
+    {
+        var sample = FcsFile.Read(request.File, request.Options);
+        var options = new GatingPanelOptions { Columns = request.Columns, ChannelLabels = GatingPanelOptions.LabelsFrom(sample.Channels) };
+        GatingPanel panel;
+        try
+        {
+            if (request.PanelName is { } name)
+            {
+                var result = PanelByName(name)!.Analyze(sample, new PanelRunOptions { SampleName = Path.GetFileName(request.File) });
+                panel = GatingPanel.For(result, options);
+            }
+            else
+            {
+                var strategy = GatingML.Load(request.StrategyPath!);
+                panel = new GatingPanel(strategy, strategy.Apply(sample), options) { Title = Path.GetFileName(request.File) };
+                panel.Relayout();
+            }
+        }
+        catch (Exception e) when (e is PanelException or GatingException or GatingMLException)
+        {
+            stderr.WriteLine($"hiaim: {request.File}: {e.Message.ReplaceLineEndings(" ")}");
+            return HiaimCli.Error;
+        }
+
+        panel.Save(request.Out);
+        stdout.WriteLine($"{request.Out}: gating panel of {Path.GetFileName(request.File)}, {panel.Plots.Count} plots, {panel.Width}×{panel.Height} px");
+        return HiaimCli.Ok;
+    }
+}
