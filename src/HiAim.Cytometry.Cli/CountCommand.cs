@@ -12,7 +12,7 @@ namespace HiAim.Cytometry.Cli;
 /// </summary>
 internal static class CountCommand
 {
-    public static readonly string[] Flags = [.. CliArguments.LenienceFlags, "--no-resume", "--export-gates"];
+    public static readonly string[] Flags = [.. CliArguments.LenienceFlags, "--no-resume", "--export-gates", "--plots"];
 
     public static readonly string[] ValueOptions =
         ["--out", "--panel", "--strategy", "--sample-sheet", "--beads-per-test", "--volume-ul", "--marker", "--population", "--threads", "--dataset"];
@@ -76,6 +76,7 @@ internal static class CountCommand
                 : null,
             Resume = !args.Has("--no-resume"),
             ExportGates = args.Has("--export-gates"),
+            Analyzed = args.Has("--plots") ? (sample, result) => ReportCommand.SavePanel(output, sample, result) : null,
         };
         if (options.PopulationIds is not null && strategy is null)
         {

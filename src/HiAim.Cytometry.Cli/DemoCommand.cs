@@ -6,8 +6,8 @@ namespace HiAim.Cytometry.Cli;
 
 /// <summary>
 /// <c>hiaim demo</c>: the README's main job in one command. Simulates a small HI AIM-like cohort (TBNK + Trucount,
-/// exercise and control arms, pre/mid/post), counts it with the built-in TBNK template into a study folder, prints the
-/// outcome summary, and checks the counts against the simulator's truth.
+/// exercise and control arms, pre/mid/post), counts it with the built-in TBNK template into a study folder (with gating
+/// panels), prints the outcome summary, checks the counts against the simulator's truth, and writes the HTML report.
 /// </summary>
 internal static class DemoCommand
 {
@@ -60,7 +60,7 @@ internal static class DemoCommand
 
         stdout.WriteLine($"2/3 count: hiaim count {fcsDir} --sample-sheet {Path.Combine(fcsDir, "samples.csv")} --out {results}");
         var args = CliArguments.Parse(
-            [fcsDir, "--sample-sheet", Path.Combine(fcsDir, "samples.csv"), "--out", results, .. request.Threads is { } t ? (string[])["--threads", t.ToString(inv)] : []],
+            [fcsDir, "--sample-sheet", Path.Combine(fcsDir, "samples.csv"), "--out", results, "--plots", .. request.Threads is { } t ? (string[])["--threads", t.ToString(inv)] : []],
             "count", CountCommand.Flags, CountCommand.ValueOptions, out _)!;
         var code = CountCommand.Run(CountCommand.Parse(args), stdout, TextWriter.Null);
 
@@ -84,6 +84,8 @@ internal static class DemoCommand
             }
         }
 
+        stdout.WriteLine();
+        ReportCommand.Run(results, null, stdout);
         if (code != HiaimCli.Ok)
         {
             stderr.WriteLine($"hiaim: demo: some samples failed; see {Path.Combine(results, CohortRun.CountsFileName)}");

@@ -24,8 +24,9 @@ internal static class HiaimCli
                          [--nk-effect PCT] [--threads N]
           hiaim count PATH... --out DIR [--panel tbnk|nk|PANEL.json] [--strategy GATES.xml [--population NAME=ID]...]
                       [--sample-sheet SHEET.csv] [--beads-per-test N] [--volume-ul V] [--marker MARKER=CHANNEL]...
-                      [--threads N] [--no-resume] [--export-gates] [--dataset N] [lenience options]
+                      [--threads N] [--no-resume] [--export-gates] [--plots] [--dataset N] [lenience options]
           hiaim summary DIR [--timepoints pre,mid,post]
+          hiaim report DIR [--out REPORT_DIR]
           hiaim demo [--out DIR] [--patients N] [--events N] [--seed S] [--nk-effect PCT] [--threads N]
           hiaim --help | --version
 
@@ -65,12 +66,18 @@ internal static class HiaimCli
                   runs with provenance, samples, populations, placed gates, QC flags). Each sample is committed
                   as it finishes; a re-run skips samples whose SHA-256 and settings are unchanged, so an
                   interrupted run resumes. Rows follow the sample sheet's order (then the rest); a bad file is
-                  reported and the run goes on; exit code 2 if any sample failed.
+                  reported and the run goes on; exit code 2 if any sample failed. --plots draws each analysed
+                  sample's gating panel to DIR/plots/<sample>.png as it goes.
           summary Per arm × timepoint median [IQR] cells/µL of NK, T, CD4, CD8, B (and NK subsets), and the
                   per-patient change from the first timepoint; writes DIR/summary.csv and DIR/changes.csv.
                   Needs patient, arm and timepoint columns (from count's --sample-sheet).
+          report  Write an offline HTML report of a count run to DIR/report/index.html (or --out): the counts
+                  table with QC flags highlighted, NK and T cells/µL per timepoint and arm (one line per
+                  patient, arm medians), and each sample's gating panel (from --plots, else drawn from the
+                  gates stored in study.db re-applied to the file).
           demo    Simulate a 12-patient HI AIM-like cohort (36 files) into DIR/fcs (default DIR hiaim-demo),
-                  count it into DIR/results, print the summary and the error against the simulator's truth.
+                  count it into DIR/results (with gating panels), print the summary and the error against the
+                  simulator's truth, and write the HTML report to DIR/results/report/index.html.
 
         Options (info, export, gate, plot and count):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
@@ -118,6 +125,7 @@ internal static class HiaimCli
             "count" => Count(args.AsSpan(1), stdout, stderr),
             "summary" => Summary(args.AsSpan(1), stdout, stderr),
             "demo" => Demo(args.AsSpan(1), stdout, stderr),
+            "report" => Report(args.AsSpan(1), stdout, stderr),
             "plot" => Plot(args.AsSpan(1), stdout, stderr),
             _ => UsageError(stderr, $"unknown command '{args[0]}'"),
         };
@@ -325,6 +333,23 @@ internal static class HiaimCli
         }
 
         return Guarded(parsed.Positional.Count > 0 ? parsed.Positional[0] : "summary", stderr, () => CountCommand.Summary(parsed, stdout));
+    }
+
+    private static int Report(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = CliArguments.Parse(args, "report", [], ["--out"], out var error);
+        if (parsed is null)
+        {
+            return UsageError(stderr, error!);
+        }
+
+        if (parsed.Positional.Count != 1)
+        {
+            return UsageError(stderr, "report needs one DIR (the --out folder of hiaim count)");
+        }
+
+        var dir = parsed.Positional[0];
+        return Guarded(dir, stderr, () => ReportCommand.Run(dir, parsed.Value("--out"), stdout));
     }
 
     private static int Demo(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)

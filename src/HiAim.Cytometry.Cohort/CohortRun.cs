@@ -154,6 +154,29 @@ public static class CohortRun
         }
     }
 
+    /// <summary>The samples stored in an output folder's study database: file, full path, status and placed gates.</summary>
+    /// <param name="outputDirectory">A cohort run's output folder.</param>
+    /// <returns>One entry per stored sample, ordered by file name.</returns>
+    /// <exception cref="CohortException">The folder has no study database, or it cannot be read.</exception>
+    public static IReadOnlyList<StoredSampleInfo> StoredSamples(string outputDirectory)
+    {
+        var path = Path.Combine(outputDirectory, DatabaseFileName);
+        if (!File.Exists(path))
+        {
+            throw new CohortException($"{path} does not exist: run 'hiaim count ... --out {outputDirectory}' first.");
+        }
+
+        try
+        {
+            using var db = new StudyDatabase(path);
+            return db.Samples();
+        }
+        catch (SqliteException e)
+        {
+            throw new CohortException($"Study database {path}: {e.Message}", e);
+        }
+    }
+
     /// <summary>The settings string whose hash decides whether a stored sample is current (sample sheet values are added per sample).</summary>
     internal static string Settings(CohortRunOptions options, out string strategySha256, out string gatingName)
     {
@@ -260,18 +283,20 @@ public static class CohortRun
             Interlocked.Add(ref stageTicks[3], t2 - t1 - comp - transform);
             lock (gate)
             {
-                db.SaveResult(runId, key, path, sha, sampleSettings, fcs.EventCount, result, gatingMl);
+                db.SaveResult(runId, key, Path.GetFullPath(path), sha, sampleSettings, fcs.EventCount, result, gatingMl);
             }
 
             Interlocked.Add(ref stageTicks[4], Stopwatch.GetTimestamp() - t2);
-            return new CohortSampleOutcome(key, path, SampleStatus.Analyzed, sha, null, [.. result.Flags.Select(f => f.Check.ToString())]);
+            var outcome = new CohortSampleOutcome(key, path, SampleStatus.Analyzed, sha, null, [.. result.Flags.Select(f => f.Check.ToString())]);
+            options.Analyzed?.Invoke(outcome, result);
+            return outcome;
         }
         catch (Exception e) when (e is FcsFormatException or PanelException or GatingException or SampleSheetException or IOException or UnauthorizedAccessException)
         {
             var message = Describe(e, path);
             lock (gate)
             {
-                db.SaveFailure(runId, key, path, sha, message);
+                db.SaveFailure(runId, key, Path.GetFullPath(path), sha, message);
             }
 
             return new CohortSampleOutcome(key, path, SampleStatus.Failed, sha, message, []);

@@ -40,6 +40,12 @@ public sealed record CohortRunOptions
     /// </summary>
     public bool ExportGates { get; init; }
 
+    /// <summary>
+    /// Called on the worker thread after each sample is analysed and committed (not for reused or failed samples), e.g. to
+    /// draw its gating panel; it must be thread-safe. Not part of the settings hash.
+    /// </summary>
+    public Action<CohortSampleOutcome, TbnkResult>? Analyzed { get; init; }
+
     /// <summary>Reuse stored samples whose SHA-256 and settings are unchanged (default true); false re-analyses everything.</summary>
     public bool Resume { get; init; } = true;
 }

@@ -53,3 +53,10 @@ public sealed record CohortRunResult(long RunId, IReadOnlyList<CohortSampleOutco
     /// <summary>Number of samples that failed.</summary>
     public int Failed => Samples.Count(s => s.Status == SampleStatus.Failed);
 }
+
+/// <summary>A sample as stored in a study database.</summary>
+/// <param name="File">Sample key (file name).</param>
+/// <param name="Path">Full path of the file when it was analysed.</param>
+/// <param name="Analyzed">True when stored with counts; false when it failed.</param>
+/// <param name="GatingMl">The placed gates as Gating-ML 2.0, or null (failed, or a fixed strategy).</param>
+public sealed record StoredSampleInfo(string File, string Path, bool Analyzed, string? GatingMl);

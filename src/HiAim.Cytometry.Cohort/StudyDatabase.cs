@@ -167,6 +167,21 @@ internal sealed class StudyDatabase : IDisposable
         return cmd.ExecuteScalar() is string xml && xml.Length > 0 ? xml : null;
     }
 
+    /// <summary>Every stored sample with its path and placed gates, by file name.</summary>
+    public List<StoredSampleInfo> Samples()
+    {
+        var list = new List<StoredSampleInfo>();
+        using var cmd = Command("SELECT s.file, s.path, s.status, g.gating_ml FROM samples s LEFT JOIN gates g ON g.file = s.file ORDER BY s.file");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var xml = r.IsDBNull(3) ? null : r.GetString(3);
+            list.Add(new StoredSampleInfo(r.GetString(0), r.GetString(1), r.GetString(2) == "ok", string.IsNullOrEmpty(xml) ? null : xml));
+        }
+
+        return list;
+    }
+
     /// <summary>A stored sample, or null.</summary>
     public StoredSample? Load(string file)
     {
