@@ -80,7 +80,7 @@ internal static class DemoCommand
                 .Order().ToArray();
             if (errors.Length > 0)
             {
-                stdout.WriteLine(string.Create(inv, $"  {pop,-12} {CohortSummary.Quantile(errors, 0.5),7:F1} {CohortSummary.Quantile(errors, 0.95),7:F1} {errors.Count(e => e <= 5),5}/{errors.Length}"));
+                stdout.WriteLine(string.Create(inv, $"  {pop,-12} {CohortSummary.Quantile(errors, 0.5),7:F2} {CohortSummary.Quantile(errors, 0.95),7:F2} {errors.Count(e => e <= 5),5}/{errors.Length}"));
             }
         }
 
