@@ -88,8 +88,8 @@ internal static class CountCommand
 
     /// <summary>
     /// The sample files: each PATH (a directory contributes its *.fcs files, sorted), ordered as the sample sheet lists them
-    /// (then the rest). Without PATH, the sheet's files next to the sheet. A sheet row whose file is absent becomes a
-    /// failed sample, so the loss is visible in counts.csv.
+    /// (then the rest). Without PATH, the sheet's files next to the sheet. A sheet row whose file exists but is not among
+    /// the inputs is skipped with a note; one whose file exists nowhere becomes a failed sample, visible in counts.csv.
     /// </summary>
     public static List<string> Inputs(IReadOnlyList<string> paths, SampleSheet? sheet, string? sheetPath, List<string> notes)
     {
@@ -130,14 +130,23 @@ internal static class CountCommand
             else
             {
                 var beside = Path.Combine(sheetDir, row.File);
-                if (paths.Count > 0)
+                if (paths.Count == 0)
                 {
-                    notes.Add($"{row.File} (sample sheet line {row.Line}) is not among the inputs{(File.Exists(beside) ? string.Empty : " and not beside the sheet")}: reported as failed");
-                    ordered.Add(Path.Combine(paths.Count == 1 && Directory.Exists(paths[0]) ? paths[0] : sheetDir, row.File));
+                    ordered.Add(beside);
+                    continue;
+                }
+
+                // Inputs were named: a sheet row outside them is skipped when its file exists (a deliberate subset), and
+                // reported as a failed sample when it exists nowhere (a missing file must not vanish silently).
+                var candidate = paths.Count == 1 && Directory.Exists(paths[0]) ? Path.Combine(paths[0], row.File) : beside;
+                if (File.Exists(candidate) || File.Exists(beside))
+                {
+                    notes.Add($"{row.File} (sample sheet line {row.Line}) is not among the inputs: skipped");
                 }
                 else
                 {
-                    ordered.Add(beside);
+                    notes.Add($"{row.File} (sample sheet line {row.Line}) was not found: reported as failed");
+                    ordered.Add(candidate);
                 }
             }
         }

@@ -82,6 +82,15 @@ public sealed class CohortBadInputTests
             var rows = File.ReadAllLines(Path.Combine(dir, "counts.csv"));
             Assert.Equal([Path.GetFileName(files[0]), "P404_pre.fcs", Path.GetFileName(files[1])], rows.Skip(1).Select(r => r.Split(',')[0]));
             Assert.Contains("file not found", rows[2], StringComparison.Ordinal);
+
+            // Inputs named explicitly: a listed file that exists but is not among them is skipped (a deliberate subset);
+            // the missing one is still reported.
+            var subset = Path.Combine(dir, "subset");
+            (code, stdout, err) = Hiaim("count", files[1], "--sample-sheet", sheet, "--out", subset);
+            Assert.Equal(2, code);
+            Assert.Contains("1 analysed, 0 unchanged and reused, 1 failed", stdout, StringComparison.Ordinal);
+            Assert.Contains($"{Path.GetFileName(files[0])} (sample sheet line 2) is not among the inputs: skipped", err, StringComparison.Ordinal);
+            Assert.Equal(["P404_pre.fcs", Path.GetFileName(files[1])], File.ReadAllLines(Path.Combine(subset, "counts.csv")).Skip(1).Select(r => r.Split(',')[0]));
         }
         finally
         {
