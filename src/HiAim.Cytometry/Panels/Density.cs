@@ -289,8 +289,8 @@ internal static class Density
             s2 = Math.Max(Math.Sqrt(v2 / n2), 1e-3);
             w1 = n1 / x.Length;
 
-            // Converged (parameters still while responsibilities settle): further iterations move the split by < 1e-9.
-            if (Math.Abs(before.m1 - m1) + Math.Abs(before.m2 - m2) + Math.Abs(before.s1 - s1) + Math.Abs(before.s2 - s2) + Math.Abs(before.w1 - w1) < 1e-10)
+            // Converged: parameters move < 1e-7 per step on a 0–1 axis whose histogram bins are 5e-3 wide; more iterations cannot move a cut meaningfully.
+            if (Math.Abs(before.m1 - m1) + Math.Abs(before.m2 - m2) + Math.Abs(before.s1 - s1) + Math.Abs(before.s2 - s2) + Math.Abs(before.w1 - w1) < 1e-7)
             {
                 break;
             }
@@ -364,7 +364,7 @@ internal static class Density
 
             (vx1, vy1, vx2, vy2) = (Math.Max(vx1 / n1, 1e-6), Math.Max(vy1 / n1, 1e-6), Math.Max(vx2 / n2, 1e-6), Math.Max(vy2 / n2, 1e-6));
             w1 = n1 / n;
-            if (iter > 0 && Math.Abs(before.mx1 - mx1) + Math.Abs(before.my1 - my1) + Math.Abs(before.mx2 - mx2) + Math.Abs(before.my2 - my2) + Math.Abs(before.w1 - w1) < 1e-10)
+            if (iter > 0 && Math.Abs(before.mx1 - mx1) + Math.Abs(before.my1 - my1) + Math.Abs(before.mx2 - mx2) + Math.Abs(before.my2 - my2) + Math.Abs(before.w1 - w1) < 1e-7)
             {
                 break; // converged: the discriminant below no longer moves
             }
