@@ -75,6 +75,10 @@ public class GatingKernelBenchmarks
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
     public void Polygon8Simd() => GateKernels.Polygon[0].Run(_x, _y, _poly8, _words, N);
 
+    /// <summary>The AVX2 kernel with the cross-lane (8-slab) lookup where the in-lane (4-slab) one applies.</summary>
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
+    public void Polygon8SimdSlabs() => PolygonV256.RunSlabs(_x, _y, _poly8, _words, N);
+
     /// <summary>The AVX2 kernel without the per-lane slab lookup (every edge for every event), as before it.</summary>
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
     public void Polygon8SimdEdges() => PolygonV256.RunEdges(_x, _y, _poly8, _words, N);

@@ -168,8 +168,9 @@ public sealed class FcsFile
     public EventMatrix ToChannelValues() => ChannelValues(shareUnscaled: false);
 
     /// <summary>Channel values; with <paramref name="shareUnscaled"/> the columns that need no scaling are the
-    /// raw columns themselves (no copy), for callers that only read them (gating).</summary>
-    internal EventMatrix ChannelValues(bool shareUnscaled)
+    /// raw columns themselves (no copy), for callers that only read them (gating); scaled columns (e.g. Time
+    /// with $TIMESTEP) come from <paramref name="pool"/> when given, instead of a fresh large-object array per file.</summary>
+    internal EventMatrix ChannelValues(bool shareUnscaled, ColumnPool? pool = null)
     {
         var timestep = Keywords.TryGetDouble("$TIMESTEP", out var ts) && ts > 0 ? ts : 1.0;
         var columns = new float[Channels.Count][];
@@ -186,7 +187,7 @@ public sealed class FcsFile
                 continue;
             }
 
-            var col = columns[c] = GC.AllocateUninitializedArray<float>(source.Length);
+            var col = columns[c] = pool?.Rent(source.Length) ?? GC.AllocateUninitializedArray<float>(source.Length);
             if (log)
             {
                 var f1 = ch.LogDecades;

@@ -195,7 +195,7 @@ public sealed class GatingStrategy
     {
         ArgumentNullException.ThrowIfNull(sample);
         // Gating only reads its input columns (compensation and transforms write new arrays): share the unscaled ones.
-        return Apply(sample.ChannelValues(shareUnscaled: true), sample.Spillover, pool);
+        return Apply(sample.ChannelValues(shareUnscaled: true, pool), sample.Spillover, pool);
     }
 
     private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)

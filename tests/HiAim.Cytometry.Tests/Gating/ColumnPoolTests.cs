@@ -1,5 +1,6 @@
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
 using HiAim.Cytometry.Transforms;
 
@@ -42,6 +43,38 @@ public sealed class ColumnPoolTests
             Assert.Equal(expected, pooled);
             Assert.Contains(expected, p => p.Count > 0);
             pool.Reset();
+        }
+    }
+
+    /// <summary>Scaled channels (Time with $TIMESTEP 0.01 in simulated files) come from the pool: same values as fresh arrays.</summary>
+    [Fact]
+    public void Pooled_channel_values_match_fresh_ones_for_scaled_channels()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"hiaim-pool-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.Equal(0, CliRunner.Hiaim("simulate", "--out", dir, "--patients", "1", "--events", "500", "--seed", "5").Code);
+            var pool = new ColumnPool();
+            foreach (var path in Directory.GetFiles(dir, "*.fcs").Order())
+            {
+                var fcs = FcsFile.Read(path);
+                Assert.NotEqual(1.0, fcs.Keywords.TryGetDouble("$TIMESTEP", out var ts) ? ts : 1.0);
+                var fresh = fcs.ChannelValues(shareUnscaled: true);
+                var pooled = fcs.ChannelValues(shareUnscaled: true, pool);
+                var time = fresh.IndexOf("Time");
+                Assert.True(time >= 0 && fresh.ColumnArray(time).Any(v => v != 0));
+                Assert.NotSame(fresh.ColumnArray(time), pooled.ColumnArray(time));
+                for (var c = 0; c < fresh.ChannelNames.Count; c++)
+                {
+                    Assert.Equal(fresh.ColumnArray(c), pooled.ColumnArray(c));
+                }
+
+                pool.Reset();
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 

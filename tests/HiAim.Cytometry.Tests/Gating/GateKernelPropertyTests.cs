@@ -74,6 +74,8 @@ public sealed class GateKernelPropertyTests
         float[] vy = [.. Enumerable.Range(0, n).Select(_ => Grid(rng))];
         var edges = new PolygonEdges(vx, vy);
         Assert.True(edges.Count == 0 || edges.SlabYs.Length > 0, $"seed {seed}: no slab tables for {n} vertices");
+        // Up to 5 vertices: at most 5 distinct y values, the in-lane (4-slab) tables.
+        Assert.True(edges.Count == 0 || n > PolygonEdges.MaxLaneSlabYs || edges.LaneSlabEdges.Length > 0, $"seed {seed}: no in-lane slab tables for {n} vertices");
         var (x, y) = Events(rng, vx, vy, 1000);
         var expected = new ulong[EventBitset.WordCount(x.Length)];
         GateKernels.Polygon[^1].Run(x, y, edges, expected, x.Length);

@@ -35,6 +35,7 @@ internal static class GateKernels
     public static IReadOnlyList<GateKernel<PolygonKernel>> Polygon { get; } = Pick(
         (PolygonV512.IsSupported, new("Polygon.V512", PolygonV512.Run)),
         (PolygonV256.IsSupported, new("Polygon.V256", PolygonV256.Run)),
+        (PolygonV256.IsSupported, new("Polygon.V256.Slabs", PolygonV256.RunSlabs)),
         (PolygonV256.IsSupported, new("Polygon.V256.Edges", PolygonV256.RunEdges)),
         (true, new GateKernel<PolygonKernel>("Polygon.Scalar", PolygonScalar.Run)));
 
@@ -122,6 +123,7 @@ internal sealed class PolygonEdges
         }
 
         (SlabYs, SlabEdges, SlabSlots) = BuildSlabs();
+        LaneSlabEdges = BuildLaneSlabs();
     }
 
     /// <summary>Floats per edge in <see cref="Packed"/>.</summary>
@@ -162,6 +164,17 @@ internal sealed class PolygonEdges
     /// <summary>Largest number of edges spanning one slab (slots in <see cref="SlabEdges"/>).</summary>
     public int SlabSlots { get; }
 
+    /// <summary>
+    /// With at most <see cref="MaxLaneSlabYs"/> distinct y values (at most 4 slabs; else empty), the rows of
+    /// <see cref="SlabEdges"/> for slabs 1..4 repeated in both 128-bit halves, for an in-lane permute
+    /// (2-bit index = slab − 1 = number of interior SlabYs ≤ y; y outside [SlabYs[0], SlabYs[^1]) is
+    /// masked separately): cheaper than the cross-lane permute of <see cref="SlabEdges"/>.
+    /// </summary>
+    public float[] LaneSlabEdges { get; }
+
+    /// <summary>Five distinct y values give four slabs, indices 0..3.</summary>
+    public const int MaxLaneSlabYs = 5;
+
     /// <summary>At most 8 distinct y values give at most 7 slabs, and slab indices 0..8 fit a 3-bit lookup.</summary>
     public const int MaxSlabYs = 8;
 
@@ -194,5 +207,25 @@ internal sealed class PolygonEdges
         }
 
         return (ys, table, slots);
+    }
+
+    private float[] BuildLaneSlabs()
+    {
+        if (SlabYs.Length is 0 or > MaxLaneSlabYs)
+        {
+            return [];
+        }
+
+        var table = new float[SlabSlots * 32];
+        for (var row = 0; row < SlabSlots * 4; row++)
+        {
+            for (var s = 1; s < SlabYs.Length; s++)
+            {
+                table[(row * 8) + s - 1] = SlabEdges[(row * 8) + s];
+                table[(row * 8) + 4 + s - 1] = SlabEdges[(row * 8) + s];
+            }
+        }
+
+        return table;
     }
 }

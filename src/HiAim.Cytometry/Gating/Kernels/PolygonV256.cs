@@ -18,18 +18,38 @@ internal static class PolygonV256
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
     public static void Run(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count) =>
-        Run(x, y, edges, words, count, slabs: Avx2.IsSupported && edges.SlabYs.Length > 0);
+        Run(x, y, edges, words, count, slabs: Avx2.IsSupported && edges.SlabYs.Length > 0, lanes: Avx2.IsSupported && edges.LaneSlabEdges.Length > 0);
 
     /// <summary>Every edge for every event (no slab lookup): the path for polygons with many distinct y values.</summary>
     public static void RunEdges(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count) =>
-        Run(x, y, edges, words, count, slabs: false);
+        Run(x, y, edges, words, count, slabs: false, lanes: false);
 
-    private static void Run(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count, bool slabs)
+    /// <summary>The cross-lane slab lookup even where the in-lane one applies (so tests cover both).</summary>
+    public static void RunSlabs(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count) =>
+        Run(x, y, edges, words, count, slabs: Avx2.IsSupported && edges.SlabYs.Length > 0, lanes: false);
+
+    private static void Run(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count, bool slabs, bool lanes)
     {
         ref var xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref var yr = ref MemoryMarshal.GetArrayDataReference(y);
         var full = count >> 6;
-        if (slabs)
+        if (lanes)
+        {
+            for (var w = 0; w < full; w++)
+            {
+                var start = (nuint)(w << 6);
+                ulong bits = 0;
+                for (var k = 0; k < 4; k++)
+                {
+                    bits |= LanePair(ref xr, ref yr, start + (nuint)(k * 16), edges) << (k * 16);
+                }
+
+                words[w] = bits;
+            }
+
+            full = 0;
+        }
+        else if (slabs)
         {
             for (var w = 0; w < full; w++)
             {
@@ -139,6 +159,58 @@ internal static class PolygonV256
             odd1 ^= west1;
         }
 
+        return (ulong)Vector256.ExtractMostSignificantBits(odd0) | ((ulong)Vector256.ExtractMostSignificantBits(odd1) << 8);
+    }
+
+    /// <summary>
+    /// As <see cref="SlabPair"/> for at most 4 slabs: the edge parameters are fetched by the in-lane
+    /// permute (vpermilps, 2-bit index) from <see cref="PolygonEdges.LaneSlabEdges"/>, and lanes outside
+    /// the polygon's y extent (or NaN) are cleared by one range mask instead of all-zero table entries.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LanePair(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
+    {
+        var px0 = Vector256.LoadUnsafe(ref xr, offset);
+        var py0 = Vector256.LoadUnsafe(ref yr, offset);
+        var px1 = Vector256.LoadUnsafe(ref xr, offset + 8);
+        var py1 = Vector256.LoadUnsafe(ref yr, offset + 8);
+        var ys = edges.SlabYs;
+        var bottom = Vector256.Create(ys[0]);
+        var top = Vector256.Create(ys[^1]);
+        var in0 = Vector256.GreaterThanOrEqual(py0, bottom) & Vector256.LessThan(py0, top);
+        var in1 = Vector256.GreaterThanOrEqual(py1, bottom) & Vector256.LessThan(py1, top);
+        var slab0 = Vector256<int>.Zero;
+        var slab1 = Vector256<int>.Zero;
+        for (var i = 1; i < ys.Length - 1; i++)
+        {
+            var bound = Vector256.Create(ys[i]);
+            slab0 -= Vector256.GreaterThanOrEqual(py0, bound).AsInt32();
+            slab1 -= Vector256.GreaterThanOrEqual(py1, bound).AsInt32();
+        }
+
+        var odd0 = Vector256<float>.Zero;
+        var odd1 = Vector256<float>.Zero;
+        ref var t = ref MemoryMarshal.GetArrayDataReference(edges.LaneSlabEdges);
+        var slots = edges.SlabSlots;
+        for (var j = 0; j < slots; j++)
+        {
+            ref var e = ref Unsafe.Add(ref t, j * 32);
+            var ax = Vector256.LoadUnsafe(ref e);
+            var ay = Vector256.LoadUnsafe(ref e, 8);
+            var dx = Vector256.LoadUnsafe(ref e, 16);
+            var dy = Vector256.LoadUnsafe(ref e, 24);
+            var west0 = Vector256.GreaterThan(
+                Avx.PermuteVar(dx, slab0) * (py0 - Avx.PermuteVar(ay, slab0)),
+                (px0 - Avx.PermuteVar(ax, slab0)) * Avx.PermuteVar(dy, slab0));
+            var west1 = Vector256.GreaterThan(
+                Avx.PermuteVar(dx, slab1) * (py1 - Avx.PermuteVar(ay, slab1)),
+                (px1 - Avx.PermuteVar(ax, slab1)) * Avx.PermuteVar(dy, slab1));
+            odd0 ^= west0;
+            odd1 ^= west1;
+        }
+
+        odd0 &= in0;
+        odd1 &= in1;
         return (ulong)Vector256.ExtractMostSignificantBits(odd0) | ((ulong)Vector256.ExtractMostSignificantBits(odd1) << 8);
     }
 }
