@@ -32,6 +32,12 @@ internal sealed class GateContext
 
     public EventMatrix Events => _events;
 
+    /// <summary>The batch's pool (population words come from it too), or null.</summary>
+    public ColumnPool? Pool => _pool;
+
+    /// <summary>An empty population over this sample's events, its words from the pool when there is one.</summary>
+    public EventBitset NewBitset() => EventBitset.Empty(EventCount, _pool);
+
     /// <summary>Number of distinct dimensions computed so far (compute-once check for tests).</summary>
     public int DimensionCount => _dimensions.Count;
 
