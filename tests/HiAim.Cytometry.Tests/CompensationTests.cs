@@ -207,6 +207,16 @@ public sealed unsafe class CompensationTests
                 {
                     Assert.True(BitEqual(reference.Column(c), got.Column(c)), $"{name}: channel {c}, P={p}, n={n}");
                 }
+
+                // Out of place (as gating does): same bits in the destinations, sources untouched.
+                var sources = columns.Select(c => m.Column(c).ToArray()).ToArray();
+                var destinations = columns.Select(_ => Enumerable.Repeat(float.NaN, n).ToArray()).ToArray();
+                CompensationExtensions.Apply(sources, destinations, n, matrix, kernel);
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    Assert.True(BitEqual(reference.Column(columns[i]), destinations[i]), $"{name} out of place: channel {columns[i]}, P={p}, n={n}");
+                    Assert.True(BitEqual(m.Column(columns[i]), sources[i]), $"{name} out of place: source {columns[i]} changed");
+                }
             }
 
             Assert.True(m.Column(0).SequenceEqual(reference.Column(0)), "non-detector column untouched");

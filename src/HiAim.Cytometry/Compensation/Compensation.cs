@@ -52,16 +52,30 @@ public static class CompensationExtensions
         Apply(events, spillover.ColumnsIn(events), m, CompensateKernels.Best);
     }
 
-    internal static unsafe void Apply(EventMatrix events, int[] columns, double[] matrix, CompensateKernel kernel)
+    internal static void Apply(EventMatrix events, int[] columns, double[] matrix, CompensateKernel kernel)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var n = columns.Length;
-        if (n == 0 || events.EventCount == 0)
+        var arrays = new float[columns.Length][];
+        for (var i = 0; i < arrays.Length; i++)
+        {
+            arrays[i] = events.ColumnArray(columns[i]);
+        }
+
+        Apply(arrays, arrays, events.EventCount, matrix, kernel);
+    }
+
+    /// <summary>Compensates <paramref name="sources"/> (detector order of <paramref name="matrix"/>) into
+    /// <paramref name="destinations"/>, events [0, <paramref name="eventCount"/>); the destinations may be the
+    /// sources (in place). Out of place saves copying the sources first when they must stay as they are.</summary>
+    internal static unsafe void Apply(float[][] sources, float[][] destinations, int eventCount, double[] matrix, CompensateKernel kernel)
+    {
+        var n = sources.Length;
+        if (n == 0 || eventCount == 0)
         {
             return;
         }
 
-        var handles = new MemoryHandle[n];
+        var handles = new MemoryHandle[2 * n];
         var m = new float[n * n];
         for (var i = 0; i < m.Length; i++)
         {
@@ -70,16 +84,20 @@ public static class CompensationExtensions
 
         try
         {
-            var pointers = stackalloc float*[n];
+            var from = stackalloc float*[n];
+            var to = stackalloc float*[n];
             for (var i = 0; i < n; i++)
             {
-                handles[i] = events.ColumnArray(columns[i]).AsMemory().Pin();
-                pointers[i] = (float*)handles[i].Pointer;
+                ArgumentOutOfRangeException.ThrowIfLessThan(Math.Min(sources[i].Length, destinations[i].Length), eventCount);
+                handles[i] = sources[i].AsMemory().Pin();
+                handles[n + i] = destinations[i].AsMemory().Pin();
+                from[i] = (float*)handles[i].Pointer;
+                to[i] = (float*)handles[n + i].Pointer;
             }
 
             fixed (float* mp = m)
             {
-                kernel(pointers, n, mp, 0, events.EventCount);
+                kernel(from, to, n, mp, 0, eventCount);
             }
         }
         finally

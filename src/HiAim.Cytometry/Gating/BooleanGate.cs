@@ -73,19 +73,19 @@ public sealed class BooleanGate : Gate
         EventBitset Operand(GateReference r)
         {
             var set = context.Population(r.PopulationId);
-            return r.Complement ? set.Not() : set;
+            return r.Complement ? set.Not(context.Pool) : set;
         }
 
         var result = Operand(_operands[0]);
         if (Operator == BooleanOperator.Not)
         {
-            return [result.Not()];
+            return [result.Not(context.Pool)];
         }
 
         for (var i = 1; i < _operands.Length; i++)
         {
             var next = Operand(_operands[i]);
-            result = Operator == BooleanOperator.And ? result.And(next) : result.Or(next);
+            result = Operator == BooleanOperator.And ? result.And(next, context.Pool) : result.Or(next, context.Pool);
         }
 
         return [result];

@@ -80,7 +80,7 @@ public sealed class EllipsoidGate : Gate
     internal override EventBitset[] Test(GateContext context)
     {
         var columns = _dimensions.Select(d => context.Column(d, this)).ToArray();
-        var result = new EventBitset(context.EventCount);
+        var result = context.NewBitset();
         GateKernels.Ellipsoid[0].Run(columns, MeanF, _inverse, (float)DistanceSquare, result.WordArray, context.EventCount);
         return [result];
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating.Kernels;
 
 namespace HiAim.Cytometry.Gating;
@@ -19,6 +20,13 @@ public sealed class EventBitset : IEquatable<EventBitset>
         ArgumentOutOfRangeException.ThrowIfNegative(eventCount);
         EventCount = eventCount;
         _words = new ulong[WordCount(eventCount)];
+    }
+
+    // Over words owned elsewhere (a batch's pool); the caller sets every word.
+    private EventBitset(int eventCount, ulong[] words)
+    {
+        EventCount = eventCount;
+        _words = words;
     }
 
     /// <summary>Number of events in the sample (members or not).</summary>
@@ -85,9 +93,12 @@ public sealed class EventBitset : IEquatable<EventBitset>
     /// <summary>Events in both sets.</summary>
     /// <param name="other">A set over the same events.</param>
     /// <returns>A new set.</returns>
-    public EventBitset And(EventBitset other)
+    public EventBitset And(EventBitset other) => And(other, null);
+
+    /// <summary>As <see cref="And(EventBitset)"/>, the result's words from <paramref name="pool"/> when there is one.</summary>
+    internal EventBitset And(EventBitset other, ColumnPool? pool)
     {
-        var result = new EventBitset(EventCount);
+        var result = Uninitialized(EventCount, pool);
         BitsetOps.And(_words, Same(other)._words, result._words);
         return result;
     }
@@ -95,18 +106,24 @@ public sealed class EventBitset : IEquatable<EventBitset>
     /// <summary>Events in either set.</summary>
     /// <param name="other">A set over the same events.</param>
     /// <returns>A new set.</returns>
-    public EventBitset Or(EventBitset other)
+    public EventBitset Or(EventBitset other) => Or(other, null);
+
+    /// <summary>As <see cref="Or(EventBitset)"/>, the result's words from <paramref name="pool"/> when there is one.</summary>
+    internal EventBitset Or(EventBitset other, ColumnPool? pool)
     {
-        var result = new EventBitset(EventCount);
+        var result = Uninitialized(EventCount, pool);
         BitsetOps.Or(_words, Same(other)._words, result._words);
         return result;
     }
 
     /// <summary>Events not in this set (the complement within the sample).</summary>
     /// <returns>A new set.</returns>
-    public EventBitset Not()
+    public EventBitset Not() => Not(null);
+
+    /// <summary>As <see cref="Not()"/>, the result's words from <paramref name="pool"/> when there is one.</summary>
+    internal EventBitset Not(ColumnPool? pool)
     {
-        var result = new EventBitset(EventCount);
+        var result = Uninitialized(EventCount, pool);
         BitsetOps.Not(_words, result._words);
         result.ClearTail();
         return result;
@@ -176,6 +193,18 @@ public sealed class EventBitset : IEquatable<EventBitset>
     internal ulong[] WordArray => _words;
 
     internal static int WordCount(int eventCount) => (eventCount + 63) >> 6;
+
+    /// <summary>An empty set whose words come from <paramref name="pool"/> when there is one (valid until it is reset).</summary>
+    internal static EventBitset Empty(int eventCount, ColumnPool? pool)
+    {
+        var set = Uninitialized(eventCount, pool);
+        set._words.AsSpan().Clear();
+        return set;
+    }
+
+    /// <summary>A set whose every word the caller writes.</summary>
+    private static EventBitset Uninitialized(int eventCount, ColumnPool? pool) =>
+        pool is null ? new EventBitset(eventCount) : new EventBitset(eventCount, pool.RentWords(WordCount(eventCount)));
 
     internal void ClearTail()
     {

@@ -32,6 +32,12 @@ internal sealed class GateContext
 
     public EventMatrix Events => _events;
 
+    /// <summary>The batch's pool (population words come from it too), or null.</summary>
+    public ColumnPool? Pool => _pool;
+
+    /// <summary>An empty population over this sample's events, its words from the pool when there is one.</summary>
+    public EventBitset NewBitset() => EventBitset.Empty(EventCount, _pool);
+
     /// <summary>Number of distinct dimensions computed so far (compute-once check for tests).</summary>
     public int DimensionCount => _dimensions.Count;
 
@@ -116,16 +122,16 @@ internal sealed class GateContext
 
         var clock = StageClock.Start();
         var n = spillover.Count;
+        var raw = new float[n][];
         var columns = new float[n][];
         for (var i = 0; i < n; i++)
         {
-            var raw = Raw(spillover.Detectors[i], gate);
-            columns[i] = NewColumn(raw.Length);
-            raw.CopyTo(columns[i], 0);
+            raw[i] = Raw(spillover.Detectors[i], gate);
+            columns[i] = NewColumn(raw[i].Length);
         }
 
-        var block = new EventMatrix(spillover.Detectors, columns);
-        CompensationExtensions.Apply(block, [.. Enumerable.Range(0, n)], spillover.InverseRowMajor(), CompensateKernels.Best);
+        // Out of place: the raw columns are shared with the sample (and other compensations), so they stay as they are.
+        CompensationExtensions.Apply(raw, columns, EventCount, spillover.InverseRowMajor(), CompensateKernels.Best);
         _compensated[key] = columns;
         StageClock.Stop(Stage.Compensate, clock);
         return columns;

@@ -159,8 +159,8 @@ public sealed class GatingStrategy
     /// <exception cref="GatingException">The strategy is invalid or the sample lacks a channel it needs.</exception>
     public GatingResult Apply(EventMatrix events, Spillover? fileSpillover = null) => Apply(events, fileSpillover, null);
 
-    /// <summary>As <see cref="Apply(EventMatrix, Spillover?)"/>, computed dimensions taken from <paramref name="pool"/>:
-    /// the result's statistics are valid only until the pool is reset (population counts and members stay valid).</summary>
+    /// <summary>As <see cref="Apply(EventMatrix, Spillover?)"/>, computed dimensions and population words taken from
+    /// <paramref name="pool"/>: the result's statistics and members are valid only until the pool is reset (population counts stay valid).</summary>
     internal GatingResult Apply(EventMatrix events, Spillover? fileSpillover, ColumnPool? pool)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -173,7 +173,7 @@ public sealed class GatingStrategy
             var ids = gate.PopulationIds;
             for (var i = 0; i < ids.Count; i++)
             {
-                context.SetPopulation(ids[i], parent is null ? tests[i] : tests[i].And(parent));
+                context.SetPopulation(ids[i], parent is null ? tests[i] : tests[i].And(parent, pool));
             }
         }
 

@@ -60,7 +60,7 @@ public sealed class PolygonGate : Gate
     {
         var xs = context.Column(X, this);
         var ys = context.Column(Y, this);
-        var result = new EventBitset(context.EventCount);
+        var result = context.NewBitset();
         GateKernels.Polygon[0].Run(xs, ys, Edges(), result.WordArray, context.EventCount);
         return [result];
     }

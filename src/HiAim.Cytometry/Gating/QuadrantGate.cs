@@ -147,7 +147,7 @@ public sealed class QuadrantGate : Gate
             var (min, max) = Bin(position);
             if (!bins.TryGetValue((divider, min, max), out var set))
             {
-                set = new EventBitset(context.EventCount);
+                set = context.NewBitset();
                 GateKernels.Rectangle[0].Run([context.Column(divider.Dimension, this)], [FloatBounds.Lower(min)], [FloatBounds.UpperExclusive(max)], set.WordArray, context.EventCount);
                 bins[(divider, min, max)] = set;
             }
@@ -162,11 +162,11 @@ public sealed class QuadrantGate : Gate
             var set = BinSet(positions[0]);
             for (var p = 1; p < positions.Count; p++)
             {
-                set = set.And(BinSet(positions[p]));
+                set = set.And(BinSet(positions[p]), context.Pool);
             }
 
             // A single-position quadrant's set is shared with the cache: copy so populations never alias.
-            result[qi] = positions.Count == 1 ? set.And(set) : set;
+            result[qi] = positions.Count == 1 ? set.And(set, context.Pool) : set;
         }
 
         return result;

@@ -69,7 +69,7 @@ public sealed class RectangleGate : Gate
             hi[d] = FloatBounds.UpperExclusive(_ranges[d].Max);
         }
 
-        var result = new EventBitset(context.EventCount);
+        var result = context.NewBitset();
         GateKernels.Rectangle[0].Run(columns, lo, hi, result.WordArray, context.EventCount);
         return [result];
     }

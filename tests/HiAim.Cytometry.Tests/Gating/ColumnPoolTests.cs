@@ -46,6 +46,38 @@ public sealed class ColumnPoolTests
         }
     }
 
+    /// <summary>Population words come from the pool too: quadrant and boolean gates (AND, OR, NOT, complemented
+    /// operands) over reused words with stale bits give the same members as fresh sets.</summary>
+    [Fact]
+    public void Pooled_population_words_match_fresh_sets_for_quadrant_and_boolean_gates()
+    {
+        var a = new Dimension("A");
+        var b = new Dimension("B");
+        var strategy = new GatingStrategy()
+            .Add(new RectangleGate("R", null, new GateRange(new Dimension("C"), 100, 900)))
+            .Add(QuadrantGate.Cross("Q", "R", a, 500, b, 400, "LL", "HL", "LH", "HH"))
+            .Add(new BooleanGate("Or", "R", BooleanOperator.Or, new GateReference("LL"), new GateReference("HH")))
+            .Add(new BooleanGate("AndNot", null, BooleanOperator.And, new GateReference("R"), new GateReference("HL", Complement: true)))
+            .Add(new BooleanGate("Not", null, BooleanOperator.Not, new GateReference("Or")));
+        var pool = new ColumnPool();
+        foreach (var (events, seed) in new[] { (1000, 11), (999, 12), (1000, 13), (63, 14), (1000, 15) })
+        {
+            var sample = Sample(events, seed);
+            var expected = strategy.Apply(sample).Populations.Select(p => (p.Id, p.Count, p.Members.ToIndices())).ToArray();
+            var pooled = strategy.Apply(sample, null, pool).Populations.Select(p => (p.Id, p.Count, p.Members.ToIndices())).ToArray();
+            Assert.Equal(expected.Length, pooled.Length);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i].Id, pooled[i].Id);
+                Assert.Equal(expected[i].Count, pooled[i].Count);
+                Assert.Equal(expected[i].Item3, pooled[i].Item3);
+            }
+
+            Assert.Contains(expected, p => p.Count > 0 && p.Count < events);
+            pool.Reset();
+        }
+    }
+
     /// <summary>Scaled channels (Time with $TIMESTEP 0.01 in simulated files) come from the pool: same values as fresh arrays.</summary>
     [Fact]
     public void Pooled_channel_values_match_fresh_ones_for_scaled_channels()

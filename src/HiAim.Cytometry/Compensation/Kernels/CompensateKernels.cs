@@ -1,7 +1,8 @@
 namespace HiAim.Cytometry.Compensation.Kernels;
 
-/// <summary>A compensation kernel over <paramref name="channels"/> column pointers, events [start, end).</summary>
-internal unsafe delegate void CompensateKernel(float** columns, int channels, float* matrix, int start, int end);
+/// <summary>A compensation kernel: <paramref name="channels"/> source column pointers, compensated into as many
+/// destination columns (which may be the sources: in place), events [start, end).</summary>
+internal unsafe delegate void CompensateKernel(float** sources, float** destinations, int channels, float* matrix, int start, int end);
 
 /// <summary>Every compensation kernel this CPU runs, best first; tests run all of them against the scalar twin.</summary>
 internal static unsafe class CompensateKernels

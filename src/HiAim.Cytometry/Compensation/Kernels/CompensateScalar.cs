@@ -3,11 +3,12 @@ namespace HiAim.Cytometry.Compensation.Kernels;
 /// <summary>
 /// The specification of compensation: for each event, out[j] = Σ_i in[i]·M[i,j] with one fused
 /// multiply-add per term, i ascending. The vector kernels do exactly the same operations per lane,
-/// so their results are bit-identical to this one.
+/// so their results are bit-identical to this one. An event's results are written after all its inputs
+/// are read, so <c>destinations</c> may be <c>columns</c> (in place).
 /// </summary>
 internal static unsafe class CompensateScalar
 {
-    public static void Run(float** columns, int channels, float* matrix, int start, int end)
+    public static void Run(float** columns, float** destinations, int channels, float* matrix, int start, int end)
     {
         var tmp = stackalloc float[channels];
         for (var e = start; e < end; e++)
@@ -25,7 +26,7 @@ internal static unsafe class CompensateScalar
 
             for (var j = 0; j < channels; j++)
             {
-                columns[j][e] = tmp[j];
+                destinations[j][e] = tmp[j];
             }
         }
     }

@@ -4,13 +4,13 @@ namespace HiAim.Cytometry.Compensation.Kernels;
 
 /// <summary>
 /// 8 events per block, 8 output detectors per pass so eight independent FMA chains hide the FMA
-/// latency; the block's results go to a scratch buffer first, so compensating in place is safe.
+/// latency; the block's results go to a scratch buffer first, so compensating in place (destinations = columns) is safe.
 /// </summary>
 internal static unsafe class CompensateVector256
 {
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
-    public static void Run(float** columns, int channels, float* matrix, int start, int end)
+    public static void Run(float** columns, float** destinations, int channels, float* matrix, int start, int end)
     {
         // Pre-broadcast coefficients so each FMA takes its coefficient as a memory operand (no shuffle per term).
         var broadcast = GC.AllocateUninitializedArray<Vector256<float>>(channels * channels, pinned: true);
@@ -21,13 +21,13 @@ internal static unsafe class CompensateVector256
 
         fixed (Vector256<float>* coefficients = broadcast)
         {
-            Blocks(columns, channels, coefficients, start, end);
+            Blocks(columns, destinations, channels, coefficients, start, end);
         }
 
-        CompensateScalar.Run(columns, channels, matrix, start + ((end - start) / 8 * 8), end);
+        CompensateScalar.Run(columns, destinations, channels, matrix, start + ((end - start) / 8 * 8), end);
     }
 
-    private static void Blocks(float** columns, int channels, Vector256<float>* matrix, int start, int end)
+    private static void Blocks(float** columns, float** destinations, int channels, Vector256<float>* matrix, int start, int end)
     {
         const int lanes = 8;
         var scratch = stackalloc float[channels * lanes];
@@ -96,7 +96,7 @@ internal static unsafe class CompensateVector256
 
             for (var j = 0; j < channels; j++)
             {
-                Vector256.Load(scratch + (j * lanes)).Store(columns[j] + e);
+                Vector256.Load(scratch + (j * lanes)).Store(destinations[j] + e);
             }
         }
 

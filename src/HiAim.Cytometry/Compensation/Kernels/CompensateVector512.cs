@@ -4,13 +4,13 @@ namespace HiAim.Cytometry.Compensation.Kernels;
 
 /// <summary>
 /// 16 events per block, 8 output detectors per pass so eight independent FMA chains hide the FMA
-/// latency; the block's results go to a scratch buffer first, so compensating in place is safe.
+/// latency; the block's results go to a scratch buffer first, so compensating in place (destinations = columns) is safe.
 /// </summary>
 internal static unsafe class CompensateVector512
 {
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
 
-    public static void Run(float** columns, int channels, float* matrix, int start, int end)
+    public static void Run(float** columns, float** destinations, int channels, float* matrix, int start, int end)
     {
         // Pre-broadcast coefficients so each FMA takes its coefficient as a memory operand (no shuffle per term).
         var broadcast = GC.AllocateUninitializedArray<Vector512<float>>(channels * channels, pinned: true);
@@ -21,13 +21,13 @@ internal static unsafe class CompensateVector512
 
         fixed (Vector512<float>* coefficients = broadcast)
         {
-            Blocks(columns, channels, coefficients, start, end);
+            Blocks(columns, destinations, channels, coefficients, start, end);
         }
 
-        CompensateScalar.Run(columns, channels, matrix, start + ((end - start) / 16 * 16), end);
+        CompensateScalar.Run(columns, destinations, channels, matrix, start + ((end - start) / 16 * 16), end);
     }
 
-    private static void Blocks(float** columns, int channels, Vector512<float>* matrix, int start, int end)
+    private static void Blocks(float** columns, float** destinations, int channels, Vector512<float>* matrix, int start, int end)
     {
         const int lanes = 16;
         var scratch = stackalloc float[channels * lanes];
@@ -96,7 +96,7 @@ internal static unsafe class CompensateVector512
 
             for (var j = 0; j < channels; j++)
             {
-                Vector512.Load(scratch + (j * lanes)).Store(columns[j] + e);
+                Vector512.Load(scratch + (j * lanes)).Store(destinations[j] + e);
             }
         }
 
