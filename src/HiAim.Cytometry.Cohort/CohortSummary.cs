@@ -193,10 +193,7 @@ public sealed class CohortSummary
     public static double Quantile(IReadOnlyList<double> sorted, double p)
     {
         ArgumentNullException.ThrowIfNull(sorted);
-        var pos = p * (sorted.Count - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + ((pos - lo) * (sorted[hi] - sorted[lo]));
+        return Gating.PopulationStatistics.Percentile(sorted, p);  // the same definition as the MFI statistics
     }
 
     /// <summary>Writes <c>summary.csv</c> (arm × timepoint × population) and <c>changes.csv</c> (per patient) into a folder.</summary>

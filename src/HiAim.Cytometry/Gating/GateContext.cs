@@ -6,6 +6,13 @@ using HiAim.Cytometry.Internals;
 namespace HiAim.Cytometry.Gating;
 
 /// <summary>
+/// Compensated detector columns (file spillover, detector order) and transformed dimensions (by <see cref="Dimension.Key"/>)
+/// that a gating template computed while placing its gates, handed to <see cref="GateContext"/> so gating does not
+/// compute them again.
+/// </summary>
+internal sealed record PlacedColumns(float[][]? FileCompensated, IReadOnlyDictionary<string, float[]> Dimensions);
+
+/// <summary>
 /// Per-sample evaluation state: each (channel, compensation, transform) dimension is computed once
 /// and cached; each compensation (file spillover or named matrix) is applied once to its detectors;
 /// populations are kept as they are computed.
@@ -20,12 +27,25 @@ internal sealed class GateContext
     private readonly Dictionary<string, EventBitset> _populations = new(StringComparer.Ordinal);
     private readonly ColumnPool? _pool;
 
-    public GateContext(EventMatrix events, Spillover? fileSpillover, IReadOnlyDictionary<string, SpectrumMatrix> matrices, ColumnPool? pool = null)
+    public GateContext(EventMatrix events, Spillover? fileSpillover, IReadOnlyDictionary<string, SpectrumMatrix> matrices, ColumnPool? pool = null, PlacedColumns? placed = null)
     {
         _pool = pool;
         _events = events;
         _fileSpillover = fileSpillover;
         _matrices = matrices;
+        if (placed is not null)
+        {
+            // Columns a template already computed while placing the gates, bit for bit what this context would compute.
+            if (placed.FileCompensated is { } compensated && fileSpillover is not null)
+            {
+                _compensated[CompensationRef.File] = compensated;
+            }
+
+            foreach (var (key, column) in placed.Dimensions)
+            {
+                _dimensions[key] = column;
+            }
+        }
     }
 
     public int EventCount => _events.EventCount;

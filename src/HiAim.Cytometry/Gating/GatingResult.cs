@@ -153,7 +153,7 @@ public readonly record struct PopulationStatistics(int Count, double Median, dou
         return new(values.Count, median, sum / values.Count, positives == 0 ? double.NaN : Math.Exp(logSum / positives), rcv);
     }
 
-    internal static double Percentile(List<double> sorted, double p)
+    internal static double Percentile(IReadOnlyList<double> sorted, double p)
     {
         var pos = p * (sorted.Count - 1);
         var lo = (int)Math.Floor(pos);

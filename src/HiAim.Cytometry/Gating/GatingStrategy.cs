@@ -161,11 +161,11 @@ public sealed class GatingStrategy
 
     /// <summary>As <see cref="Apply(EventMatrix, Spillover?)"/>, computed dimensions and population words taken from
     /// <paramref name="pool"/>: the result's statistics and members are valid only until the pool is reset (population counts stay valid).</summary>
-    internal GatingResult Apply(EventMatrix events, Spillover? fileSpillover, ColumnPool? pool)
+    internal GatingResult Apply(EventMatrix events, Spillover? fileSpillover, ColumnPool? pool, PlacedColumns? placed = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         var order = EvaluationOrder();
-        var context = new GateContext(events, fileSpillover, _matrices, pool);
+        var context = new GateContext(events, fileSpillover, _matrices, pool, placed);
         foreach (var gate in order)
         {
             var tests = gate.Test(context);
@@ -190,7 +190,7 @@ public sealed class GatingStrategy
     public GatingResult Apply(FcsFile sample) => Apply(sample, null);
 
     /// <summary>As <see cref="Apply(FcsFile)"/>, computed dimensions taken from <paramref name="pool"/> (see
-    /// <see cref="Apply(EventMatrix, Spillover?, ColumnPool?)"/>).</summary>
+    /// <see cref="Apply(EventMatrix, Spillover?, ColumnPool?, PlacedColumns?)"/>).</summary>
     internal GatingResult Apply(FcsFile sample, ColumnPool? pool)
     {
         ArgumentNullException.ThrowIfNull(sample);

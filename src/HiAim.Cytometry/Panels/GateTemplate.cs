@@ -35,4 +35,8 @@ public abstract class GateTemplate
     /// <returns>The placed strategy; fluorescence dimensions use compensation <c>FCS</c> (or none) and <see cref="Scale"/>.</returns>
     /// <exception cref="PanelException">A gate cannot be placed.</exception>
     public abstract GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName);
+
+    /// <summary>As <see cref="Place"/>, also returning the columns computed on the way, so gating reuses them.</summary>
+    internal virtual (GatingStrategy Strategy, PlacedColumns? Columns) PlaceWithColumns(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
+        (Place(channelValues, spillover, channels, sampleName), null);
 }

@@ -163,8 +163,8 @@ public sealed class Panel
             return Report(sample, options, name, bound, fixedGates.Strategy, fixedGates.Strategy.Apply(bound, boundSpill), fixedGates.Reported);
         }
 
-        var strategy = Template.Place(values, spillover, channels, name);
-        var gated = strategy.Apply(values, spillover);
+        var (strategy, placed) = Template.PlaceWithColumns(values, spillover, channels, name);
+        var gated = strategy.Apply(values, spillover, pool: null, placed);
         return Report(sample, options, name, values, strategy, gated, Template.ReportedPopulations.Select(p => (p, p)).ToList());
     }
 

@@ -1,4 +1,5 @@
 using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Compensation.Kernels;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating;
 using HiAim.Cytometry.Internals;
@@ -18,6 +19,7 @@ internal sealed class PlacementContext
     private readonly EventMatrix _values;
     private readonly EventMatrix _comp;
     private readonly Dictionary<string, float[]> _scaled = new(StringComparer.OrdinalIgnoreCase);
+    private readonly float[][]? _fileCompensated;
 
     public PlacementContext(EventMatrix values, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sample)
     {
@@ -25,9 +27,24 @@ internal sealed class PlacementContext
         Spillover = spillover;
         Channels = channels;
         Sample = sample;
-        var clock = StageClock.Start();
-        _comp = spillover is null ? values : values.Compensate(spillover);
-        StageClock.Stop(Stage.Compensate, clock);
+        _comp = values;
+        if (spillover is not null)
+        {
+            // Compensate only the detectors, out of place (the same kernel gating uses, so the columns can be handed on).
+            var clock = StageClock.Start();
+            var detectors = spillover.ColumnsIn(values);
+            var raw = detectors.Select(values.ColumnArray).ToArray();
+            _fileCompensated = [.. raw.Select(r => new float[r.Length])];
+            CompensationExtensions.Apply(raw, _fileCompensated, values.EventCount, spillover.InverseRowMajor(), CompensateKernels.Best);
+            var columns = Enumerable.Range(0, values.ChannelCount).Select(values.ColumnArray).ToArray();
+            for (var i = 0; i < detectors.Length; i++)
+            {
+                columns[detectors[i]] = _fileCompensated[i];
+            }
+
+            _comp = new EventMatrix(values.ChannelNames, columns);
+            StageClock.Stop(Stage.Compensate, clock);
+        }
         Compensation = spillover is null ? CompensationRef.Uncompensated : CompensationRef.File;
     }
 
@@ -60,6 +77,19 @@ internal sealed class PlacementContext
     }
 
     public ReadOnlySpan<float> Raw(string name) => _values.Column(Channels[name]);
+
+    /// <summary>The compensated detectors and scaled markers computed so far, for gating to reuse.</summary>
+    public PlacedColumns Columns()
+    {
+        // Two markers read from one channel (an override) share a dimension: same key, same values.
+        var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var (marker, column) in _scaled)
+        {
+            dimensions[Marker(marker).Key] = column;
+        }
+
+        return new(_fileCompensated, dimensions);
+    }
 
     public static List<double> Select(float[] column, bool[] mask)
     {
@@ -191,7 +221,10 @@ internal sealed class TbnkTemplate : GateTemplate
 
     public override IReadOnlyList<string> ReportedPopulations { get; } = ["Beads", "Lymphocytes", "T", "CD4", "CD8", "T_DP", "T_DN", "B", "NK", "NK_bright", "NK_dim"];
 
-    public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName)
+    public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
+        PlaceWithColumns(channelValues, spillover, channels, sampleName).Strategy;
+
+    internal override (GatingStrategy Strategy, PlacedColumns? Columns) PlaceWithColumns(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName)
     {
         ArgumentNullException.ThrowIfNull(channelValues);
         ArgumentNullException.ThrowIfNull(channels);
@@ -219,7 +252,7 @@ internal sealed class TbnkTemplate : GateTemplate
 
         var nkMask = p.Where(p.Where(nonT, "CD16+56", nk, true), "CD19", cd19, false);
         AddBrightDim(p, strategy, "CD16+56", nkMask);
-        return strategy;
+        return (strategy, p.Columns());
     }
 
     /// <summary>
@@ -367,7 +400,10 @@ internal sealed class NkSubsetTemplate : GateTemplate
 
     public override IReadOnlyList<string> ReportedPopulations { get; } = ["Lymphocytes", "T", "NK", "NK_bright", "NK_dim"];
 
-    public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName)
+    public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
+        PlaceWithColumns(channelValues, spillover, channels, sampleName).Strategy;
+
+    internal override (GatingStrategy Strategy, PlacedColumns? Columns) PlaceWithColumns(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName)
     {
         ArgumentNullException.ThrowIfNull(channelValues);
         ArgumentNullException.ThrowIfNull(channels);
@@ -384,6 +420,6 @@ internal sealed class NkSubsetTemplate : GateTemplate
         var cd56 = p.Cut("CD56", nonT, "NK (CD56) on CD3-");
         strategy.Add(new RectangleGate("NK", "CD3-", new GateRange(p.Marker("CD56"), cd56, null)));
         TbnkTemplate.AddBrightDim(p, strategy, "CD56", p.Where(nonT, "CD56", cd56, true));
-        return strategy;
+        return (strategy, p.Columns());
     }
 }

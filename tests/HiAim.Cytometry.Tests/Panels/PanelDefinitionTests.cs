@@ -102,3 +102,22 @@ public sealed class PanelDefinitionTests
         }
     }
 }
+
+/// <summary>Gating reuses the columns the template computed while placing: the counts must equal a fresh application.</summary>
+public sealed class PlacedColumnsReuseTests
+{
+    [Fact]
+    public void Counts_with_reused_placement_columns_equal_the_placed_strategy_applied_afresh()
+    {
+        foreach (var file in CohortFixture.Files(CohortFixture.Small).Take(4))
+        {
+            var fcs = FcsFile.Read(file);
+            var result = TbnkPanel.Default.Analyze(fcs);
+            var fresh = result.Strategy.Apply(fcs);
+            foreach (var id in result.Strategy.PopulationIds)
+            {
+                Assert.Equal(fresh[id].Members, result.Gating[id].Members); // bit for bit
+            }
+        }
+    }
+}
