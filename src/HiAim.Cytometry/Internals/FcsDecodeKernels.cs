@@ -10,6 +10,7 @@ internal static class FcsDecodeKernels
     private static readonly FcsDecodeKernel[] AllKernels =
     [
         new FcsDecodeUniform4V512(),
+        new FcsDecodeUniform4T256(),
         new FcsDecodeUniform4V256(),
         new FcsDecodeUniform4Scalar(),
         new FcsDecodeUniform2V512(),

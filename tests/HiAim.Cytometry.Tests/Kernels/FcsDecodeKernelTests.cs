@@ -172,7 +172,7 @@ public sealed class FcsDecodeKernelTests
         Assert.Equal(FcsDecodeKernels.Supported.Where(k => k.CanDecode(plan)).Max(k => k.Priority), best.Priority);
         if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
-            Assert.Equal("Uniform4.V256", best.Name);
+            Assert.Equal("Uniform4.T256", best.Name);
             Assert.True(FcsDecodeKernels.Supported.Count >= 6);
         }
     }
