@@ -1,4 +1,3 @@
-using System.Buffers;
 using HiAim.Cytometry.Compensation.Kernels;
 using HiAim.Cytometry.Events;
 
@@ -67,45 +66,9 @@ public static class CompensationExtensions
     /// <summary>Compensates <paramref name="sources"/> (detector order of <paramref name="matrix"/>) into
     /// <paramref name="destinations"/>, events [0, <paramref name="eventCount"/>); the destinations may be the
     /// sources (in place). Out of place saves copying the sources first when they must stay as they are.</summary>
-    internal static unsafe void Apply(float[][] sources, float[][] destinations, int eventCount, double[] matrix, CompensateKernel kernel)
+    internal static void Apply(float[][] sources, float[][] destinations, int eventCount, double[] matrix, CompensateKernel kernel)
     {
-        var n = sources.Length;
-        if (n == 0 || eventCount == 0)
-        {
-            return;
-        }
-
-        var handles = new MemoryHandle[2 * n];
-        var m = new float[n * n];
-        for (var i = 0; i < m.Length; i++)
-        {
-            m[i] = (float)matrix[i];
-        }
-
-        try
-        {
-            var from = stackalloc float*[n];
-            var to = stackalloc float*[n];
-            for (var i = 0; i < n; i++)
-            {
-                ArgumentOutOfRangeException.ThrowIfLessThan(Math.Min(sources[i].Length, destinations[i].Length), eventCount);
-                handles[i] = sources[i].AsMemory().Pin();
-                handles[n + i] = destinations[i].AsMemory().Pin();
-                from[i] = (float*)handles[i].Pointer;
-                to[i] = (float*)handles[n + i].Pointer;
-            }
-
-            fixed (float* mp = m)
-            {
-                kernel(from, to, n, mp, 0, eventCount);
-            }
-        }
-        finally
-        {
-            foreach (var h in handles)
-            {
-                h.Dispose();
-            }
-        }
+        using var pass = new CompensationPass(sources, destinations, matrix, kernel);
+        pass.Run(0, eventCount);
     }
 }
