@@ -98,8 +98,10 @@ internal static class GateCommand
     {
         try
         {
-            var fcs = FcsFile.Read(path, options, pool);
-            return new FileResult(path, strategy.Apply(fcs, pool).Populations, null);
+            // The strategy's compensated and transformed dimensions are computed as DATA is decoded, chunk by chunk.
+            using var streamed = new StreamedDimensions(strategy, pool);
+            var fcs = FcsFile.Read(path, options, pool, streamed);
+            return new FileResult(path, strategy.Apply(fcs, pool, streamed.Placed).Populations, null);
         }
         catch (Exception e) when (e is FcsFormatException or IOException or UnauthorizedAccessException or GatingException)
         {

@@ -24,7 +24,7 @@ public sealed class FcsCorpusTests
         return rows.Count == 0 ? new TheoryData<string>(Missing) : new TheoryData<string>(rows);
     }
 
-    private static JsonElement Expected(string path)
+    internal static JsonElement Expected(string path)
     {
         var json = File.ReadAllText(SharedData.Fcs(Path.Combine("expected", path + ".json")));
         return JsonDocument.Parse(json).RootElement.Clone();
@@ -33,7 +33,7 @@ public sealed class FcsCorpusTests
     private static bool Has(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     /// <summary>Options equivalent to the FlowIO call that produced the expectations.</summary>
-    private static FcsReadOptions FlowIoOptions(JsonElement flowioOptions) => flowioOptions.ValueKind != JsonValueKind.Object
+    internal static FcsReadOptions FlowIoOptions(JsonElement flowioOptions) => flowioOptions.ValueKind != JsonValueKind.Object
         ? new() { DoublePrecision = true, DoubledDelimiter = FcsDoubledDelimiter.Escape }
         : new()
     {

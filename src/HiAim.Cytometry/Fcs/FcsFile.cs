@@ -106,11 +106,11 @@ public sealed class FcsFile
     }
 
     /// <summary>As <see cref="Read(string, FcsReadOptions?)"/>, the event columns taken from <paramref name="pool"/>
-    /// (valid until the pool is reset).</summary>
-    internal static FcsFile Read(string path, FcsReadOptions? options, ColumnPool pool)
+    /// (valid until the pool is reset); <paramref name="observer"/>, when given, sees DATA chunk by chunk as it is decoded.</summary>
+    internal static FcsFile Read(string path, FcsReadOptions? options, ColumnPool pool, IFcsDataObserver? observer = null)
     {
         using var source = new FileSource(path);
-        return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default, pool);
+        return FcsReader.ReadDataset(source, options ?? FcsReadOptions.Default, pool, observer);
     }
 
     /// <summary>Reads one dataset from a stream (seekable streams are read in place, others buffered once).</summary>
@@ -178,9 +178,7 @@ public sealed class FcsFile
         {
             var ch = Channels[c];
             var source = Events.ColumnArray(c);
-            var log = ch.DataType == FcsDataType.Integer && ch.LogDecades > 0;
-            var time = !log && ch.IsTime && timestep != 1.0;
-            var gain = !log && !time && ch.Gain != 1.0 && ch.Gain > 0 && ch.LogDecades == 0;
+            var (log, time, gain) = Scaling(ch, timestep);
             if (!log && !time && !gain)
             {
                 columns[c] = shareUnscaled ? source : (float[])source.Clone();
@@ -209,6 +207,18 @@ public sealed class FcsFile
         }
 
         return new EventMatrix([.. Events.ChannelNames], columns);
+    }
+
+    /// <summary>Whether channel <paramref name="c"/>'s values are its raw values as decoded (no log, $TIMESTEP or
+    /// $PnG scaling): then <see cref="ChannelValues"/> with shareUnscaled hands out the decoded column itself.</summary>
+    internal bool IsUnscaled(int c) => Scaling(Channels[c], Keywords.TryGetDouble("$TIMESTEP", out var ts) && ts > 0 ? ts : 1.0) == (false, false, false);
+
+    private static (bool Log, bool Time, bool Gain) Scaling(FcsChannel ch, double timestep)
+    {
+        var log = ch.DataType == FcsDataType.Integer && ch.LogDecades > 0;
+        var time = !log && ch.IsTime && timestep != 1.0;
+        var gain = !log && !time && ch.Gain != 1.0 && ch.Gain > 0 && ch.LogDecades == 0;
+        return (log, time, gain);
     }
 }
 

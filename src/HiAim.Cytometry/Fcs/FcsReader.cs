@@ -16,7 +16,7 @@ internal static class FcsReader
     // Below this much DATA one core decodes faster than the threads start.
     private const long ParallelDecodeBytes = 8L << 20;
 
-    public static FcsFile ReadDataset(FcsSource source, FcsReadOptions options, ColumnPool? pool = null)
+    public static FcsFile ReadDataset(FcsSource source, FcsReadOptions options, ColumnPool? pool = null, IFcsDataObserver? observer = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.Dataset);
         long baseOffset = 0;
@@ -24,7 +24,7 @@ internal static class FcsReader
         for (var index = 0; ; index++)
         {
             var skip = index != options.Dataset || options.SkipData;
-            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool);
+            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool, skip ? null : observer);
             if (index == options.Dataset)
             {
                 return file;
@@ -86,7 +86,7 @@ internal static class FcsReader
         return next;
     }
 
-    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null)
+    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null, IFcsDataObserver? observer = null)
     {
         var warnings = new List<FcsWarning>();
         var length = source.Length;
@@ -194,6 +194,7 @@ internal static class FcsReader
 
         var names = channels.Select(c => c.Name).ToArray();
         EventMatrix events;
+        float[][] cols = [];
         double[][]? raw = null;
         if (skipData)
         {
@@ -201,7 +202,6 @@ internal static class FcsReader
         }
         else
         {
-            float[][] cols;
             if (pool is null || tot == 0)
             {
                 events = new EventMatrix(tot, names);
@@ -230,15 +230,21 @@ internal static class FcsReader
                     raw[c] = new double[tot];
                 }
             }
-
-            DecodeData(source, layout, dataStart, dataLength, tot, cols, raw);
         }
 
-        return new FcsFile(header, index, baseOffset, keywords, channels, tot, events, raw, spillover, analysis, nextData, dataStart, dataLength, warnings)
+        var file = new FcsFile(header, index, baseOffset, keywords, channels, tot, events, raw, spillover, analysis, nextData, dataStart, dataLength, warnings)
         {
             NextDataKeywordOffset = KeyOffset(keyOffsets, "$NEXTDATA", textStart),
             KeywordSegmentsEnd = keywordSegmentsEnd,
         };
+        if (!skipData)
+        {
+            // An observer sees float columns only: not the double-precision copy, not delimited ASCII (decoded whole).
+            var observe = observer is not null && raw is null && !layout.DelimitedAscii && tot > 0 && observer.Begin(file);
+            DecodeData(source, layout, dataStart, dataLength, tot, cols, raw, observe ? observer : null);
+        }
+
+        return file;
     }
 
     private static byte[] ReadSegment(FcsSource source, long start, long count)
@@ -721,7 +727,7 @@ internal static class FcsReader
         return new FcsAnalysis(baseOffset + start, bytes, analysisKeywords);
     }
 
-    private static void DecodeData(FcsSource source, FcsDataLayout layout, long dataStart, long dataLength, int tot, float[][] cols, double[][]? raw)
+    private static void DecodeData(FcsSource source, FcsDataLayout layout, long dataStart, long dataLength, int tot, float[][] cols, double[][]? raw, IFcsDataObserver? observer)
     {
         if (tot == 0)
         {
@@ -743,8 +749,11 @@ internal static class FcsReader
         var needed = layout.DataBytesFor(tot);
         var align = layout.EventAlignment;
         var bytesPerEventCeil = Math.Max(1, (layout.BitsPerEvent + 7) / 8);
-        // Chunks of whole events that fit one 1 MiB pool bucket (and no larger than the DATA itself).
-        var chunkEvents = (int)Math.Min(tot, Math.Max(align, (ChunkBytes - 64) / bytesPerEventCeil / align * align));
+        // Chunks of whole events that fit one 1 MiB pool bucket (and no larger than the DATA itself); observed
+        // chunks are smaller, so what the observer reads back is still cached, and start on whole vectors.
+        var chunkEvents = observer is null
+            ? (int)Math.Min(tot, Math.Max(align, (ChunkBytes - 64) / bytesPerEventCeil / align * align))
+            : (int)Math.Min(tot, Math.Max(FcsDataChunks.ObservedRowMultiple, FcsDataChunks.ObservedBytes / bytesPerEventCeil / FcsDataChunks.ObservedRowMultiple * FcsDataChunks.ObservedRowMultiple));
         var chunks = (tot + chunkEvents - 1) / chunkEvents;
         var hasMemory = source.TryGetMemory(dataStart, needed, out var memory);
 
@@ -757,7 +766,7 @@ internal static class FcsReader
                 () => hasMemory ? [] : ArrayPool<byte>.Shared.Rent((int)layout.DataBytesFor(chunkEvents) + 16),
                 (chunk, _, buffer) =>
                 {
-                    DecodeChunk(source, memory, hasMemory, buffer, layout, dataStart, chunk * chunkEvents, Math.Min(chunkEvents, tot - (chunk * chunkEvents)), cols, raw);
+                    DecodeChunk(source, memory, hasMemory, buffer, layout, dataStart, chunk * chunkEvents, Math.Min(chunkEvents, tot - (chunk * chunkEvents)), cols, raw, observer);
                     return buffer;
                 },
                 buffer =>
@@ -770,7 +779,7 @@ internal static class FcsReader
             return;
         }
 
-        if (hasMemory)
+        if (hasMemory && observer is null)
         {
             DecodeAt(memory.Span, dataStart, layout, tot, cols, 0);
             if (raw is not null)
@@ -787,7 +796,7 @@ internal static class FcsReader
         {
             for (var chunk = 0; chunk < chunks; chunk++)
             {
-                DecodeChunk(source, memory, hasMemory: false, pooled, layout, dataStart, chunk * chunkEvents, Math.Min(chunkEvents, tot - (chunk * chunkEvents)), cols, raw);
+                DecodeChunk(source, memory, hasMemory, pooled, layout, dataStart, chunk * chunkEvents, Math.Min(chunkEvents, tot - (chunk * chunkEvents)), cols, raw, observer);
             }
         }
         finally
@@ -796,7 +805,7 @@ internal static class FcsReader
         }
     }
 
-    private static void DecodeChunk(FcsSource source, ReadOnlyMemory<byte> memory, bool hasMemory, byte[] buffer, FcsDataLayout layout, long dataStart, int row, int n, float[][] cols, double[][]? raw)
+    private static void DecodeChunk(FcsSource source, ReadOnlyMemory<byte> memory, bool hasMemory, byte[] buffer, FcsDataLayout layout, long dataStart, int row, int n, float[][] cols, double[][]? raw, IFcsDataObserver? observer)
     {
         var relative = row * layout.BitsPerEvent / 8;
         var bytes = (int)layout.DataBytesFor(n);
@@ -816,6 +825,8 @@ internal static class FcsReader
         {
             DecodeAt(span, dataStart + relative, layout, n, raw, row);
         }
+
+        observer?.Decoded(row, n);
     }
 
     /// <summary>Decodes a span that starts at byte <paramref name="absOffset"/> of the file. The decoders locate

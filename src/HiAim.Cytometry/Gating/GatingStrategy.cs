@@ -190,12 +190,12 @@ public sealed class GatingStrategy
     public GatingResult Apply(FcsFile sample) => Apply(sample, null);
 
     /// <summary>As <see cref="Apply(FcsFile)"/>, computed dimensions taken from <paramref name="pool"/> (see
-    /// <see cref="Apply(EventMatrix, Spillover?, ColumnPool?, PlacedColumns?)"/>).</summary>
-    internal GatingResult Apply(FcsFile sample, ColumnPool? pool)
+    /// <see cref="Apply(EventMatrix, Spillover?, ColumnPool?, PlacedColumns?)"/>) or already in <paramref name="placed"/>.</summary>
+    internal GatingResult Apply(FcsFile sample, ColumnPool? pool, PlacedColumns? placed = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         // Gating only reads its input columns (compensation and transforms write new arrays): share the unscaled ones.
-        return Apply(sample.ChannelValues(shareUnscaled: true, pool), sample.Spillover, pool);
+        return Apply(sample.ChannelValues(shareUnscaled: true, pool), sample.Spillover, pool, placed);
     }
 
     private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)

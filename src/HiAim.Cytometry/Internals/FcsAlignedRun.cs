@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace HiAim.Cytometry.Internals;
 
 /// <summary>
@@ -66,4 +70,26 @@ internal static class FcsBlock
 {
     /// <summary>Events decoded per block: the block's bytes stay in L1 while each channel is gathered from it.</summary>
     public const int Events = 256;
+
+    /// <summary>Output of one decode call above which the vector kernels store non-temporally (past the caches):
+    /// a whole-file decode would evict what it wrote before anything reads it, whereas a small chunk is read
+    /// again at once by whoever asked for it (gating's compensation and transforms) and should stay cached.</summary>
+    public const long NonTemporalBytes = 512 << 10;
+
+    /// <summary>Whether a call decoding <paramref name="events"/> rows of <paramref name="channels"/> columns stores non-temporally.</summary>
+    public static bool NonTemporal(int events, int channels) => (long)events * channels * sizeof(float) > NonTemporalBytes;
+
+    /// <summary>Stores one vector at an aligned address, past the caches or not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Store(float* address, Vector256<float> value, bool nonTemporal)
+    {
+        if (nonTemporal)
+        {
+            Avx.StoreAlignedNonTemporal(address, value);
+        }
+        else
+        {
+            Avx.StoreAligned(address, value);
+        }
+    }
 }

@@ -53,6 +53,7 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
         var laneBits = Vector256<int>.Indices * (int)bitsPerEvent;
         var step = (nint)bitsPerEvent; // 8 events are a whole number of bytes
         var swapBytes = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+        var nonTemporal = FcsBlock.NonTemporal(events, plan.Channels);
         using var pinned = new FcsPinnedColumns(columns, plan.Channels, firstRow);
         fixed (byte* p = data)
         {
@@ -87,7 +88,7 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
                         }
 
                         var v = Avx2.ShiftRightLogicalVariable(d, shift) & mask;
-                        Avx.StoreAlignedNonTemporal(col + e, Vector256.ConvertToSingle(v.AsInt32()));
+                        FcsBlock.Store(col + e, Vector256.ConvertToSingle(v.AsInt32()), nonTemporal);
                     }
                 }
             }

@@ -45,6 +45,7 @@ internal sealed class FcsDecodeUniform2V256 : FcsDecodeKernel
         var step = (nint)stride * Vector256<int>.Count;
         var low = Vector256.Create(0xFF);
         var high = Vector256.Create(0xFF00);
+        var nonTemporal = FcsBlock.NonTemporal(events, plan.Channels);
         using var pinned = new FcsPinnedColumns(columns, plan.Channels, firstRow);
         fixed (byte* p = data)
         {
@@ -64,7 +65,7 @@ internal sealed class FcsDecodeUniform2V256 : FcsDecodeKernel
                             v = (Vector256.ShiftLeft(v, 8) & high) | (Vector256.ShiftRightLogical(v, 8) & low);
                         }
 
-                        Avx.StoreAlignedNonTemporal(col + e, Vector256.ConvertToSingle(v & mask));
+                        FcsBlock.Store(col + e, Vector256.ConvertToSingle(v & mask), nonTemporal);
                     }
                 }
             }

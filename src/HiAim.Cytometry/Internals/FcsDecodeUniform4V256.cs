@@ -54,6 +54,7 @@ internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
         var index = Vector256<int>.Indices * stride;
         var step = (nint)stride * Vector256<int>.Count;
         var swapBytes = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+        var nonTemporal = FcsBlock.NonTemporal(events, plan.Channels);
         using var pinned = new FcsPinnedColumns(columns, plan.Channels, firstRow);
         fixed (byte* p = data)
         {
@@ -75,7 +76,7 @@ internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
                         }
 
                         var f = TInt.Value ? Vector256.ConvertToSingle(v & mask) : v.AsSingle();
-                        Avx.StoreAlignedNonTemporal(col + e, f);
+                        FcsBlock.Store(col + e, f, nonTemporal);
                     }
                 }
             }

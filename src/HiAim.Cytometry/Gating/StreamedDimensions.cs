@@ -1,0 +1,167 @@
+using HiAim.Cytometry.Compensation;
+using HiAim.Cytometry.Compensation.Kernels;
+using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Fcs;
+using HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Transforms;
+
+namespace HiAim.Cytometry.Gating;
+
+/// <summary>
+/// Computes the file-compensated detectors and the transformed dimensions a strategy's gates read while the file's
+/// DATA is decoded, chunk by chunk with the chunk still in cache, and hands them to gating as
+/// <see cref="PlacedColumns"/>: one pass over memory instead of one per stage. Chunks start on whole vectors
+/// (<see cref="FcsDataChunks.ObservedRowMultiple"/>), so every kernel splits its work as one run over the whole
+/// column would, and the columns are bit for bit what <see cref="GateContext"/> computes. Dimensions it does not
+/// take on (ratios, named spectrum matrices, channels the file scales or lacks, a spillover that cannot be
+/// inverted) are left to <see cref="GateContext"/>, which also raises their errors as before.
+/// </summary>
+internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool pool) : IFcsDataObserver, IDisposable
+{
+    private readonly List<(float[] Source, float[] Destination, Transform Transform)> _transforms = [];
+    private float[][]? _compensated;
+    private CompensationPass? _compensation;
+
+    /// <summary>What the last file's decode computed, for <see cref="GatingStrategy.Apply(FcsFile, ColumnPool?, PlacedColumns?)"/>;
+    /// null when it computed nothing.</summary>
+    public PlacedColumns? Placed { get; private set; }
+
+    public bool Begin(FcsFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Placed = null;
+        _transforms.Clear();
+        _compensated = null;
+        _compensation?.Dispose();
+        _compensation = null;
+        var events = file.Events;
+        var n = file.EventCount;
+        var spillover = file.Spillover;
+        var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var dimension in strategy.Gates.SelectMany(g => g.Dimensions))
+        {
+            if (dimension.Ratio is not null || dimension.Channel is not { } name || dimensions.ContainsKey(dimension.Key))
+            {
+                continue;
+            }
+
+            var c = events.IndexOf(name);
+            if (c < 0 || !file.IsUnscaled(c))
+            {
+                continue;
+            }
+
+            float[] source;
+            var detector = spillover is null ? -1 : IndexOf(spillover.Detectors, name);
+            if (dimension.Compensation == CompensationRef.File && detector >= 0)
+            {
+                if (_compensated is null && !PrepareCompensation(file, spillover!))
+                {
+                    continue;
+                }
+
+                source = _compensated![detector];
+            }
+            else if (dimension.Compensation is CompensationRef.Uncompensated or CompensationRef.File)
+            {
+                source = events.ColumnArray(c);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (dimension.Transform is { } transform)
+            {
+                var destination = pool.Rent(n);
+                _transforms.Add((source, destination, transform));
+                dimensions[dimension.Key] = destination;
+            }
+        }
+
+        if (_compensated is null && _transforms.Count == 0)
+        {
+            return false;
+        }
+
+        Placed = new PlacedColumns(_compensated, dimensions);
+        return true;
+    }
+
+    public void Decoded(int firstRow, int count)
+    {
+        if (_compensation is not null)
+        {
+            var clock = StageClock.Start();
+            _compensation.Run(firstRow, firstRow + count);
+            StageClock.Stop(Stage.Compensate, clock);
+        }
+
+        if (_transforms.Count > 0)
+        {
+            var clock = StageClock.Start();
+            foreach (var (source, destination, transform) in _transforms)
+            {
+                transform.Apply(source.AsSpan(firstRow, count), destination.AsSpan(firstRow, count));
+            }
+
+            StageClock.Stop(Stage.Transform, clock);
+        }
+    }
+
+    /// <summary>Sets up the file-spillover compensation of every detector, as <see cref="GateContext"/> would
+    /// (all detectors present and unscaled, the matrix invertible); false leaves it to <see cref="GateContext"/>.</summary>
+    private bool PrepareCompensation(FcsFile file, Spillover spillover)
+    {
+        var detectors = new float[spillover.Count][];
+        for (var i = 0; i < detectors.Length; i++)
+        {
+            var c = file.Events.IndexOf(spillover.Detectors[i]);
+            if (c < 0 || !file.IsUnscaled(c))
+            {
+                return false;
+            }
+
+            detectors[i] = file.Events.ColumnArray(c);
+        }
+
+        double[] inverse;
+        try
+        {
+            inverse = spillover.InverseRowMajor();
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // singular: gating reports it when a gate asks for the compensated values
+        }
+
+        _compensated = new float[detectors.Length][];
+        for (var i = 0; i < detectors.Length; i++)
+        {
+            _compensated[i] = pool.Rent(file.EventCount);
+        }
+
+        _compensation = new CompensationPass(detectors, _compensated, inverse, CompensateKernels.Best);
+        return true;
+    }
+
+    /// <summary>Unpins the last file's columns.</summary>
+    public void Dispose()
+    {
+        _compensation?.Dispose();
+        _compensation = null;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
