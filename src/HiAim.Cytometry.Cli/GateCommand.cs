@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -32,17 +33,20 @@ internal static class GateCommand
         var results = new FileResult[files.Count];
         // One column pool per worker: every file after a worker's first reuses its columns (no fresh
         // large-object arrays to page-fault in); a file's columns are done with once its counts are taken.
+        // Parallel.For ends a worker's task every ~100 ms and starts a new one (localInit again): the bag hands
+        // the pool on, or each new task would allocate and fault in its columns afresh.
+        var pools = new ConcurrentBag<ColumnPool>();
         Parallel.For(
             0,
             files.Count,
-            () => new ColumnPool(),
+            () => pools.TryTake(out var pool) ? pool : new ColumnPool(),
             (i, _, pool) =>
             {
                 results[i] = GateOne(files[i], strategy, options, pool);
                 pool.Reset();
                 return pool;
             },
-            _ => { });
+            pools.Add);
         timing?.Mark($"read and gate {files.Count} file(s)");
 
         foreach (var r in results.Where(r => r.Error is not null))
@@ -90,7 +94,7 @@ internal static class GateCommand
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hiaim timing: {ms,7:F1} ms  {phase}"));
             }
 
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hiaim timing: {(_last - _processStart).TotalMilliseconds,7:F1} ms  total since process start (GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(2)} gen2, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated)"));
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hiaim timing: {(_last - _processStart).TotalMilliseconds,7:F1} ms  total since process start (GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(2)} gen2, {GC.GetTotalPauseDuration().TotalMilliseconds:F1} ms paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated)"));
         }
     }
 

@@ -15,7 +15,8 @@ internal sealed unsafe class CompensationPass : IDisposable
     private readonly float** _to;
     private readonly float* _matrix;
     private readonly int _channels;
-    private readonly int _length;
+    private readonly int _sourceLength;
+    private readonly int _destinationLength;
     private readonly CompensateKernel _kernel;
     private bool _disposed;
 
@@ -32,7 +33,7 @@ internal sealed unsafe class CompensationPass : IDisposable
         }
 
         _kernel = kernel;
-        _length = int.MaxValue;
+        _sourceLength = _destinationLength = int.MaxValue;
         _handles = new GCHandle[2 * _channels];
         _from = (float**)NativeMemory.Alloc((nuint)Math.Max(1, _channels), (nuint)sizeof(float*));
         _to = (float**)NativeMemory.Alloc((nuint)Math.Max(1, _channels), (nuint)sizeof(float*));
@@ -44,7 +45,8 @@ internal sealed unsafe class CompensationPass : IDisposable
 
         for (var i = 0; i < _channels; i++)
         {
-            _length = Math.Min(_length, Math.Min(sources[i].Length, destinations[i].Length));
+            _sourceLength = Math.Min(_sourceLength, sources[i].Length);
+            _destinationLength = Math.Min(_destinationLength, destinations[i].Length);
             _handles[i] = GCHandle.Alloc(sources[i], GCHandleType.Pinned);
             _handles[_channels + i] = GCHandle.Alloc(destinations[i], GCHandleType.Pinned);
             _from[i] = (float*)_handles[i].AddrOfPinnedObject();
@@ -52,16 +54,38 @@ internal sealed unsafe class CompensationPass : IDisposable
         }
     }
 
-    /// <summary>Compensates events [<paramref name="start"/>, <paramref name="end"/>).</summary>
-    public void Run(int start, int end)
+    /// <summary>Compensates events [<paramref name="start"/>, <paramref name="end"/>) into the same rows.</summary>
+    public void Run(int start, int end) => Run(start, start, end - start);
+
+    /// <summary>Compensates <paramref name="count"/> events from row <paramref name="sourceStart"/> of the sources
+    /// into rows from <paramref name="destinationStart"/> of the destinations (a chunk into chunk-sized scratch).
+    /// Each event is compensated on its own, so where its result lands does not change its bits.</summary>
+    public void Run(int sourceStart, int destinationStart, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfNegative(start);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(end, _length);
-        if (_channels > 0 && end > start)
+        ArgumentOutOfRangeException.ThrowIfNegative(sourceStart);
+        ArgumentOutOfRangeException.ThrowIfNegative(destinationStart);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Math.Min(_sourceLength - sourceStart, _destinationLength - destinationStart));
+        if (_channels == 0 || count <= 0)
         {
-            _kernel(_from, _to, _channels, _matrix, start, end);
+            return;
         }
+
+        if (sourceStart == destinationStart)
+        {
+            _kernel(_from, _to, _channels, _matrix, sourceStart, sourceStart + count);
+            return;
+        }
+
+        var from = stackalloc float*[_channels];
+        var to = stackalloc float*[_channels];
+        for (var i = 0; i < _channels; i++)
+        {
+            from[i] = _from[i] + sourceStart;
+            to[i] = _to[i] + destinationStart;
+        }
+
+        _kernel(from, to, _channels, _matrix, 0, count);
     }
 
     public void Dispose()

@@ -9,12 +9,13 @@ internal interface IFcsDataObserver
 {
     /// <summary>Called once the dataset's TEXT is read and its columns allocated, before any DATA is decoded.</summary>
     /// <param name="file">The dataset; its event columns are allocated but not yet filled.</param>
+    /// <param name="chunkEvents">The most rows any one <see cref="Decoded"/> call will report.</param>
     /// <returns>Whether to be called for each decoded chunk.</returns>
-    bool Begin(FcsFile file);
+    bool Begin(FcsFile file, int chunkEvents);
 
     /// <summary>Rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="count"/>) of every
-    /// column are decoded. <paramref name="firstRow"/> is a multiple of <see cref="FcsDataChunks.ObservedRowMultiple"/>;
-    /// calls may come from several threads at once, for disjoint rows.</summary>
+    /// column are decoded. Chunks come in order, on the reading thread, each starting on a multiple of
+    /// <see cref="FcsDataChunks.ObservedRowMultiple"/>.</summary>
     void Decoded(int firstRow, int count);
 }
 

@@ -240,7 +240,7 @@ internal static class FcsReader
         if (!skipData)
         {
             // An observer sees float columns only: not the double-precision copy, not delimited ASCII (decoded whole).
-            var observe = observer is not null && raw is null && !layout.DelimitedAscii && tot > 0 && observer.Begin(file);
+            var observe = observer is not null && raw is null && !layout.DelimitedAscii && tot > 0 && observer.Begin(file, ObservedChunkEvents(layout, tot));
             DecodeData(source, layout, dataStart, dataLength, tot, cols, raw, observe ? observer : null);
         }
 
@@ -753,13 +753,15 @@ internal static class FcsReader
         // chunks are smaller, so what the observer reads back is still cached, and start on whole vectors.
         var chunkEvents = observer is null
             ? (int)Math.Min(tot, Math.Max(align, (ChunkBytes - 64) / bytesPerEventCeil / align * align))
-            : (int)Math.Min(tot, Math.Max(FcsDataChunks.ObservedRowMultiple, FcsDataChunks.ObservedBytes / bytesPerEventCeil / FcsDataChunks.ObservedRowMultiple * FcsDataChunks.ObservedRowMultiple));
+            : ObservedChunkEvents(layout, tot);
         var chunks = (tot + chunkEvents - 1) / chunkEvents;
         var hasMemory = source.TryGetMemory(dataStart, needed, out var memory);
 
         // Large DATA is decoded by every core, chunk by chunk: each chunk fills its own rows, so the result
-        // does not depend on the thread count; page faults on the fresh matrix are shared out too.
-        var workers = needed >= ParallelDecodeBytes && (hasMemory || source.SupportsConcurrentReads) ? Math.Min(Environment.ProcessorCount, chunks) : 1;
+        // does not depend on the thread count; page faults on the fresh matrix are shared out too. Observed
+        // chunks are decoded in order on this thread (an observer keeps per-chunk scratch; its callers run
+        // files in parallel instead).
+        var workers = observer is null && needed >= ParallelDecodeBytes && (hasMemory || source.SupportsConcurrentReads) ? Math.Min(Environment.ProcessorCount, chunks) : 1;
         if (workers > 1)
         {
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
@@ -803,6 +805,15 @@ internal static class FcsReader
         {
             ArrayPool<byte>.Shared.Return(pooled);
         }
+    }
+
+    /// <summary>Events per observed chunk: about <see cref="FcsDataChunks.ObservedBytes"/> of DATA, a multiple of
+    /// <see cref="FcsDataChunks.ObservedRowMultiple"/> (whole bytes too: packed layouts align within 8 events).</summary>
+    private static int ObservedChunkEvents(FcsDataLayout layout, int tot)
+    {
+        var bytesPerEventCeil = Math.Max(1, (layout.BitsPerEvent + 7) / 8);
+        const int multiple = FcsDataChunks.ObservedRowMultiple;
+        return (int)Math.Min(tot, Math.Max(multiple, FcsDataChunks.ObservedBytes / bytesPerEventCeil / multiple * multiple));
     }
 
     private static void DecodeChunk(FcsSource source, ReadOnlyMemory<byte> memory, bool hasMemory, byte[] buffer, FcsDataLayout layout, long dataStart, int row, int n, float[][] cols, double[][]? raw, IFcsDataObserver? observer)

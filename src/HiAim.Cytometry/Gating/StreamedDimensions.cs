@@ -10,7 +10,9 @@ namespace HiAim.Cytometry.Gating;
 /// <summary>
 /// Computes the file-compensated detectors and the transformed dimensions a strategy's gates read while the file's
 /// DATA is decoded, chunk by chunk with the chunk still in cache, and hands them to gating as
-/// <see cref="PlacedColumns"/>: one pass over memory instead of one per stage. Chunks start on whole vectors
+/// <see cref="PlacedColumns"/>: one pass over memory instead of one per stage. When every compensated dimension
+/// is also transformed (the usual strategy), the compensated values only feed the transforms and live in
+/// chunk-sized scratch, never as whole columns. Chunks start on whole vectors
 /// (<see cref="FcsDataChunks.ObservedRowMultiple"/>), so every kernel splits its work as one run over the whole
 /// column would, and the columns are bit for bit what <see cref="GateContext"/> computes. Dimensions it does not
 /// take on (ratios, named spectrum matrices, channels the file scales or lacks, a spillover that cannot be
@@ -18,15 +20,17 @@ namespace HiAim.Cytometry.Gating;
 /// </summary>
 internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool pool) : IFcsDataObserver, IDisposable
 {
-    private readonly List<(float[] Source, float[] Destination, Transform Transform)> _transforms = [];
+    private readonly List<Step> _transforms = [];
     private float[][]? _compensated;
+    private float[][]? _scratch;
+    private bool _wholeCompensated;
     private CompensationPass? _compensation;
 
     /// <summary>What the last file's decode computed, for <see cref="GatingStrategy.Apply(FcsFile, ColumnPool?, PlacedColumns?)"/>;
     /// null when it computed nothing.</summary>
     public PlacedColumns? Placed { get; private set; }
 
-    public bool Begin(FcsFile file)
+    public bool Begin(FcsFile file, int chunkEvents)
     {
         ArgumentNullException.ThrowIfNull(file);
         Placed = null;
@@ -35,10 +39,13 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         _compensation?.Dispose();
         _compensation = null;
         var events = file.Events;
-        var n = file.EventCount;
         var spillover = file.Spillover;
+        var all = strategy.Gates.SelectMany(g => g.Dimensions).ToList();
+
+        // Whole compensated columns only when a gate reads compensated values that are not then transformed here.
+        _wholeCompensated = all.Any(d => d.Compensation == CompensationRef.File && (d.Transform is null || d.Ratio is not null));
         var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var dimension in strategy.Gates.SelectMany(g => g.Dimensions))
+        foreach (var dimension in all)
         {
             if (dimension.Ratio is not null || dimension.Channel is not { } name || dimensions.ContainsKey(dimension.Key))
             {
@@ -52,19 +59,22 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
             }
 
             float[] source;
+            bool chunked;
             var detector = spillover is null ? -1 : IndexOf(spillover.Detectors, name);
             if (dimension.Compensation == CompensationRef.File && detector >= 0)
             {
-                if (_compensated is null && !PrepareCompensation(file, spillover!))
+                if (_compensated is null && !PrepareCompensation(file, spillover!, chunkEvents))
                 {
                     continue;
                 }
 
                 source = _compensated![detector];
+                chunked = !_wholeCompensated;
             }
             else if (dimension.Compensation is CompensationRef.Uncompensated or CompensationRef.File)
             {
                 source = events.ColumnArray(c);
+                chunked = false;
             }
             else
             {
@@ -73,8 +83,8 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 
             if (dimension.Transform is { } transform)
             {
-                var destination = pool.Rent(n);
-                _transforms.Add((source, destination, transform));
+                var destination = pool.Rent(file.EventCount);
+                _transforms.Add(new Step(source, chunked, destination, transform));
                 dimensions[dimension.Key] = destination;
             }
         }
@@ -84,7 +94,7 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
             return false;
         }
 
-        Placed = new PlacedColumns(_compensated, dimensions);
+        Placed = new PlacedColumns(_wholeCompensated ? _compensated : null, dimensions);
         return true;
     }
 
@@ -93,25 +103,33 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         if (_compensation is not null)
         {
             var clock = StageClock.Start();
-            _compensation.Run(firstRow, firstRow + count);
+            _compensation.Run(firstRow, _wholeCompensated ? firstRow : 0, count);
             StageClock.Stop(Stage.Compensate, clock);
         }
 
         if (_transforms.Count > 0)
         {
             var clock = StageClock.Start();
-            foreach (var (source, destination, transform) in _transforms)
+            foreach (var step in _transforms)
             {
-                transform.Apply(source.AsSpan(firstRow, count), destination.AsSpan(firstRow, count));
+                step.Transform.Apply(step.Source.AsSpan(step.Chunked ? 0 : firstRow, count), step.Destination.AsSpan(firstRow, count));
             }
 
             StageClock.Stop(Stage.Transform, clock);
         }
     }
 
+    /// <summary>Unpins the last file's columns.</summary>
+    public void Dispose()
+    {
+        _compensation?.Dispose();
+        _compensation = null;
+    }
+
     /// <summary>Sets up the file-spillover compensation of every detector, as <see cref="GateContext"/> would
-    /// (all detectors present and unscaled, the matrix invertible); false leaves it to <see cref="GateContext"/>.</summary>
-    private bool PrepareCompensation(FcsFile file, Spillover spillover)
+    /// (all detectors present and unscaled, the matrix invertible), into whole pooled columns or chunk scratch;
+    /// false leaves it to <see cref="GateContext"/>.</summary>
+    private bool PrepareCompensation(FcsFile file, Spillover spillover, int chunkEvents)
     {
         var detectors = new float[spillover.Count][];
         for (var i = 0; i < detectors.Length; i++)
@@ -135,21 +153,31 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
             return false; // singular: gating reports it when a gate asks for the compensated values
         }
 
-        _compensated = new float[detectors.Length][];
-        for (var i = 0; i < detectors.Length; i++)
+        if (_wholeCompensated)
         {
-            _compensated[i] = pool.Rent(file.EventCount);
+            _compensated = new float[detectors.Length][];
+            for (var i = 0; i < detectors.Length; i++)
+            {
+                _compensated[i] = pool.Rent(file.EventCount);
+            }
+        }
+        else
+        {
+            // Scratch is kept from file to file while it is large enough.
+            if (_scratch is null || _scratch.Length != detectors.Length || _scratch[0].Length < chunkEvents)
+            {
+                _scratch = new float[detectors.Length][];
+                for (var i = 0; i < detectors.Length; i++)
+                {
+                    _scratch[i] = new float[chunkEvents];
+                }
+            }
+
+            _compensated = _scratch;
         }
 
         _compensation = new CompensationPass(detectors, _compensated, inverse, CompensateKernels.Best);
         return true;
-    }
-
-    /// <summary>Unpins the last file's columns.</summary>
-    public void Dispose()
-    {
-        _compensation?.Dispose();
-        _compensation = null;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
@@ -164,4 +192,7 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 
         return -1;
     }
+
+    /// <summary>One transformed dimension: its source is a whole column, or (chunked) the compensation scratch.</summary>
+    private readonly record struct Step(float[] Source, bool Chunked, float[] Destination, Transform Transform);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
@@ -18,19 +17,27 @@ public sealed class StreamedDimensionsTests
     {
         private FcsFile? _file;
 
-        public ConcurrentBag<(int First, int Count)> Chunks { get; } = [];
+        public List<(int First, int Count)> Chunks { get; } = [];
 
-        public ConcurrentBag<string> Problems { get; } = [];
+        public List<string> Problems { get; } = [];
 
-        public bool Begin(FcsFile file)
+        public int ChunkEvents { get; private set; }
+
+        public bool Begin(FcsFile file, int chunkEvents)
         {
             _file = file;
+            ChunkEvents = chunkEvents;
             return true;
         }
 
         public void Decoded(int firstRow, int count)
         {
             Chunks.Add((firstRow, count));
+            if (count > ChunkEvents)
+            {
+                Problems.Add($"chunk at row {firstRow} has {count} rows; Begin promised at most {ChunkEvents}");
+            }
+
             if (firstRow % FcsDataChunks.ObservedRowMultiple != 0)
             {
                 Problems.Add($"chunk at row {firstRow} is not on a multiple of {FcsDataChunks.ObservedRowMultiple}");
@@ -84,8 +91,8 @@ public sealed class StreamedDimensionsTests
             Assert.True(reference.Events.Column(c).SequenceEqual(observed.Events.Column(c)), $"channel {c}");
         }
 
-        // Delimited ASCII is decoded whole and not observed; everything else reports each row exactly once.
-        var chunks = observer.Chunks.OrderBy(c => c.First).ToList();
+        // Delimited ASCII is decoded whole and not observed; everything else reports each row exactly once, in order.
+        var chunks = observer.Chunks;
         if (chunks.Count > 0 || reference.EventCount == 0)
         {
             var next = 0;
@@ -110,7 +117,17 @@ public sealed class StreamedDimensionsTests
         foreach (var path in CohortFixture.Files(CohortFixture.Small).Take(3))
         {
             var strategy = TbnkPanel.Default.Analyze(FcsFile.Read(path)).Strategy;
-            AssertStreamedEqualsFresh(strategy, path, expectCompensation: true);
+            AssertStreamedEqualsFresh(strategy, path, expectCompensation: false); // compensated values are all transformed: chunk scratch only
+
+            // A gate on compensated values without a transform: the compensated detectors are kept as whole columns.
+            var withRaw = new GatingStrategy();
+            foreach (var gate in strategy.Gates)
+            {
+                withRaw.Add(gate);
+            }
+
+            withRaw.Add(new RectangleGate("PE bright (compensated, linear)", null, new GateRange(new Dimension("PE-A", CompensationRef.File), 1000, null)));
+            AssertStreamedEqualsFresh(withRaw, path, expectCompensation: true);
         }
     }
 
@@ -163,10 +180,16 @@ public sealed class StreamedDimensionsTests
 
         // Each streamed column against the same dimension computed over whole columns.
         var context = new GateContext(fresh.ChannelValues(shareUnscaled: true), fresh.Spillover, new Dictionary<string, SpectrumMatrix>());
-        foreach (var dimension in strategy.Gates.SelectMany(g => g.Dimensions).Where(d => placed.Dimensions.ContainsKey(d.Key)).DistinctBy(d => d.Key))
+        var columns = strategy.Gates.SelectMany(g => g.Dimensions).Where(d => placed.Dimensions.ContainsKey(d.Key)).DistinctBy(d => d.Key)
+            .Select(d => (Dimension: d, Chunked: placed.Dimensions[d.Key])).ToList();
+        if (placed.FileCompensated is { } compensated)
+        {
+            columns.AddRange(fresh.Spillover!.Detectors.Select((name, i) => (new Dimension(name, CompensationRef.File), compensated[i])));
+        }
+
+        foreach (var (dimension, chunked) in columns)
         {
             var whole = context.Column(dimension, null);
-            var chunked = placed.Dimensions[dimension.Key];
             for (var i = 0; i < whole.Length; i++)
             {
                 Assert.True(BitConverter.SingleToUInt32Bits(whole[i]) == BitConverter.SingleToUInt32Bits(chunked[i]) || (float.IsNaN(whole[i]) && float.IsNaN(chunked[i])), $"{dimension}: event {i}: {whole[i]:R} vs {chunked[i]:R}");
