@@ -42,8 +42,12 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         var spillover = file.Spillover;
         var all = strategy.Gates.SelectMany(g => g.Dimensions).ToList();
 
-        // Whole compensated columns only when a gate reads compensated values that are not then transformed here.
-        _wholeCompensated = all.Any(d => d.Compensation == CompensationRef.File && (d.Transform is null || d.Ratio is not null));
+        // Whole compensated columns only when a gate reads compensated detector values that are not then
+        // transformed here (an untransformed dimension, or a ratio of detectors); scatter channels marked "FCS"
+        // are not compensated and do not count.
+        bool IsDetector(string? name) => spillover is not null && name is not null && IndexOf(spillover.Detectors, name) >= 0;
+        _wholeCompensated = all.Any(d => d.Compensation == CompensationRef.File
+            && (d.Ratio is { } ratio ? IsDetector(ratio.Numerator) || IsDetector(ratio.Denominator) : d.Transform is null && IsDetector(d.Channel)));
         var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var dimension in all)
         {

@@ -120,14 +120,12 @@ public sealed class StreamedDimensionsTests
             AssertStreamedEqualsFresh(strategy, path, expectCompensation: false); // compensated values are all transformed: chunk scratch only
 
             // A gate on compensated values without a transform: the compensated detectors are kept as whole columns.
-            var withRaw = new GatingStrategy();
-            foreach (var gate in strategy.Gates)
-            {
-                withRaw.Add(gate);
-            }
+            var pe = new RectangleGate("PE bright (compensated, linear)", null, new GateRange(new Dimension("PE-A", CompensationRef.File), 1000, null));
+            AssertStreamedEqualsFresh(With(strategy, pe), path, expectCompensation: true);
 
-            withRaw.Add(new RectangleGate("PE bright (compensated, linear)", null, new GateRange(new Dimension("PE-A", CompensationRef.File), 1000, null)));
-            AssertStreamedEqualsFresh(withRaw, path, expectCompensation: true);
+            // A scatter channel marked "FCS" is not a detector: it needs no whole compensated columns.
+            var fsc = new RectangleGate("Large (FCS, linear)", null, new GateRange(new Dimension("FSC-A", CompensationRef.File), 50_000, null));
+            AssertStreamedEqualsFresh(With(strategy, fsc), path, expectCompensation: false);
         }
     }
 
@@ -158,6 +156,17 @@ public sealed class StreamedDimensionsTests
         {
             File.Delete(unscaled);
         }
+    }
+
+    private static GatingStrategy With(GatingStrategy strategy, Gate extra)
+    {
+        var copy = new GatingStrategy();
+        foreach (var gate in strategy.Gates)
+        {
+            copy.Add(gate);
+        }
+
+        return copy.Add(extra);
     }
 
     private static void AssertStreamedEqualsFresh(GatingStrategy strategy, string path, bool expectCompensation)
