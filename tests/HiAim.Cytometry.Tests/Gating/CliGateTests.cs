@@ -2,6 +2,10 @@ using static HiAim.Cytometry.Tests.CliRunner;
 using System.Globalization;
 using System.Text.Json;
 using HiAim.Cytometry.Cli;
+using HiAim.Cytometry.Fcs;
+using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Panels;
+using HiAim.Cytometry.Tests.Cohort;
 
 namespace HiAim.Cytometry.Tests.Gating;
 
@@ -71,6 +75,36 @@ public sealed class CliGateTests
         finally
         {
             File.Delete(bad);
+        }
+    }
+
+    [Fact]
+    public void Streamed_batch_counts_equal_the_library_and_a_truncated_file_is_reported()
+    {
+        // Simulated float32 files with a spillover and fasinh dimensions: the path that compensates and transforms
+        // while decoding. Its counts must be the library's own, and a file cut short mid-DATA a reported error.
+        var files = CohortFixture.Files(CohortFixture.Small).Take(3).ToList();
+        var strategy = TbnkPanel.Default.Analyze(FcsFile.Read(files[0])).Strategy;
+        var dir = CohortFixture.NewDirectory("gate-streamed");
+        var xml = Path.Combine(dir, "tbnk.xml");
+        GatingML.Save(strategy, xml);
+        var truncated = Path.Combine(dir, "truncated.fcs");
+        var bytes = File.ReadAllBytes(files[1]);
+        File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length - 100_000).ToArray());
+
+        var (code, output, err) = Hiaim(["gate", files[0], truncated, files[1], files[2], "--strategy", xml, "--json"]);
+        Assert.Equal(2, code);
+        Assert.Contains(truncated, err, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(output);
+        var results = doc.RootElement.GetProperty("files").EnumerateArray().ToArray();
+        Assert.Contains("byte", results[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        var reloaded = GatingML.Load(xml);
+        foreach (var (result, file) in new[] { (results[0], files[0]), (results[2], files[1]), (results[3], files[2]) })
+        {
+            var want = reloaded.Apply(FcsFile.Read(file));
+            var got = result.GetProperty("populations").EnumerateArray().ToDictionary(p => p.GetProperty("id").GetString()!, p => p.GetProperty("count").GetInt32());
+            Assert.Equal(want.Populations.Count, got.Count);
+            Assert.All(want.Populations, p => Assert.Equal(p.Count, got[p.Id]));
         }
     }
 
