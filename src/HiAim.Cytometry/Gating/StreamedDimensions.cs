@@ -22,7 +22,6 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 {
     private readonly List<Step> _transforms = [];
     private float[][]? _compensated;
-    private float[][]? _scratch;
     private bool _wholeCompensated;
     private CompensationPass? _compensation;
 
@@ -167,17 +166,13 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         }
         else
         {
-            // Scratch is kept from file to file while it is large enough.
-            if (_scratch is null || _scratch.Length != detectors.Length || _scratch[0].Length < chunkEvents)
+            // Chunk scratch from the batch's pool too: a fresh 10 KB array per detector per file adds up to
+            // gen0 memory the GC must clear and the kernel fault in.
+            _compensated = new float[detectors.Length][];
+            for (var i = 0; i < detectors.Length; i++)
             {
-                _scratch = new float[detectors.Length][];
-                for (var i = 0; i < detectors.Length; i++)
-                {
-                    _scratch[i] = new float[chunkEvents];
-                }
+                _compensated[i] = pool.Rent(chunkEvents);
             }
-
-            _compensated = _scratch;
         }
 
         _compensation = new CompensationPass(detectors, _compensated, inverse, CompensateKernels.Best);
