@@ -24,6 +24,7 @@ namespace HiAim.Cytometry.Gating;
 public sealed class GatingStrategy
 {
     private readonly List<Gate> _gates = [];
+    private IReadOnlyList<Gate>? _order;
     private readonly Dictionary<string, Gate> _byPopulation = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SpectrumMatrix> _matrices = new(StringComparer.Ordinal);
 
@@ -62,6 +63,7 @@ public sealed class GatingStrategy
             _byPopulation[id] = gate;
         }
 
+        _order = null;
         return this;
     }
 
@@ -164,7 +166,8 @@ public sealed class GatingStrategy
     internal GatingResult Apply(EventMatrix events, Spillover? fileSpillover, ColumnPool? pool, PlacedColumns? placed = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var order = EvaluationOrder();
+        // Validated and ordered once per strategy, not once per sample; Add starts over.
+        var order = _order ??= EvaluationOrder();
         var context = new GateContext(events, fileSpillover, _matrices, pool, placed);
         foreach (var gate in order)
         {

@@ -13,6 +13,7 @@ namespace HiAim.Cytometry.Gating;
 public sealed class PolygonGate : Gate
 {
     private readonly (double X, double Y)[] _vertices;
+    private PolygonEdges? _edges;
 
     /// <summary>Creates a polygon gate.</summary>
     /// <param name="id">Gate (and population) id.</param>
@@ -53,8 +54,10 @@ public sealed class PolygonGate : Gate
     /// <inheritdoc/>
     public override IReadOnlyList<Dimension> Dimensions => [X, Y];
 
+    // The edge and slab tables depend only on the vertices: built once per gate, not once per sample (a race
+    // builds the same immutable tables twice at worst).
     internal PolygonEdges Edges() =>
-        new([.. _vertices.Select(v => (float)v.X)], [.. _vertices.Select(v => (float)v.Y)]);
+        _edges ??= new([.. _vertices.Select(v => (float)v.X)], [.. _vertices.Select(v => (float)v.Y)]);
 
     internal override EventBitset[] Test(GateContext context)
     {
