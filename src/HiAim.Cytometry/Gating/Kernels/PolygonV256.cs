@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Internals;
 
 namespace HiAim.Cytometry.Gating.Kernels;
 
@@ -30,49 +31,34 @@ internal static class PolygonV256
 
     private static void Run(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count, bool slabs, bool lanes)
     {
-        ref var xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref var yr = ref MemoryMarshal.GetArrayDataReference(y);
-        var full = count >> 6;
         if (lanes)
         {
-            for (var w = 0; w < full; w++)
-            {
-                var start = (nuint)(w << 6);
-                ulong bits = 0;
-                for (var k = 0; k < 4; k++)
-                {
-                    bits |= LanePair(ref xr, ref yr, start + (nuint)(k * 16), edges) << (k * 16);
-                }
-
-                words[w] = bits;
-            }
-
-            full = 0;
+            Words<InLaneSlabs>(x, y, edges, words, count);
         }
         else if (slabs)
         {
-            for (var w = 0; w < full; w++)
-            {
-                var start = (nuint)(w << 6);
-                ulong bits = 0;
-                for (var k = 0; k < 4; k++)
-                {
-                    bits |= SlabPair(ref xr, ref yr, start + (nuint)(k * 16), edges) << (k * 16);
-                }
-
-                words[w] = bits;
-            }
-
-            full = 0;
+            Words<CrossLaneSlabs>(x, y, edges, words, count);
         }
+        else
+        {
+            Words<EveryEdge>(x, y, edges, words, count);
+        }
+    }
 
+    /// <summary>Whole 64-event words by <typeparamref name="TPair"/>, 16 events at a time; the last partial word by the scalar twin.</summary>
+    private static void Words<TPair>(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count)
+        where TPair : struct, IPairTest
+    {
+        ref var xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref var yr = ref MemoryMarshal.GetArrayDataReference(y);
+        var full = count >> 6;
         for (var w = 0; w < full; w++)
         {
             var start = (nuint)(w << 6);
             ulong bits = 0;
             for (var k = 0; k < 4; k++)
             {
-                bits |= Pair(ref xr, ref yr, start + (nuint)(k * 16), edges) << (k * 16);
+                bits |= TPair.Test(ref xr, ref yr, start + (nuint)(k * 16), edges) << (k * 16);
             }
 
             words[w] = bits;
@@ -80,7 +66,7 @@ internal static class PolygonV256
 
         if ((count & 63) != 0)
         {
-            words[count >> 6] = PolygonScalar.Word(x, y, edges, count & ~63, count);
+            words[full] = PolygonScalar.Word(x, y, edges, count & ~63, count);
         }
     }
 
@@ -116,31 +102,50 @@ internal static class PolygonV256
         return (ulong)Vector256.ExtractMostSignificantBits(odd0) | ((ulong)Vector256.ExtractMostSignificantBits(odd1) << 8);
     }
 
-    /// <summary>As <see cref="Pair"/>, testing each lane only against the edges of its y slab.</summary>
+    /// <summary>
+    /// As <see cref="Pair"/>, testing each lane only against the edges of its y slab. Cross-lane
+    /// (<typeparamref name="TInLane"/> off): slab index = number of slab bounds ≤ y, edges fetched from
+    /// <see cref="PolygonEdges.SlabEdges"/> by <c>vpermps</c>; NaN and y below the polygon give 0, y at or above its
+    /// top gives the bound count (8 reads as 0 through the 3-bit index): all-zero entries, never a crossing.
+    /// In-lane (at most 4 slabs): only the interior bounds are counted, the edges come from
+    /// <see cref="PolygonEdges.LaneSlabEdges"/> by the in-lane <c>vpermilps</c> (2-bit index), and lanes outside
+    /// the polygon's y extent (or NaN) are cleared by one range mask instead.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SlabPair(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
+    private static ulong SlabPair<TInLane>(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
+        where TInLane : struct, IKernelFlag
     {
         var px0 = Vector256.LoadUnsafe(ref xr, offset);
         var py0 = Vector256.LoadUnsafe(ref yr, offset);
         var px1 = Vector256.LoadUnsafe(ref xr, offset + 8);
         var py1 = Vector256.LoadUnsafe(ref yr, offset + 8);
-
-        // Slab index = number of slab bounds ≤ y (a true compare is −1 as an integer). NaN and y below the
-        // polygon give 0, y at or above its top gives the bound count (8 reads as 0 through the 3-bit permute
-        // index): table entries that are all zero, never a crossing.
         var ys = edges.SlabYs;
+        var in0 = Vector256<float>.AllBitsSet;
+        var in1 = Vector256<float>.AllBitsSet;
+        var first = 0;
+        var last = ys.Length;
+        if (TInLane.Value)
+        {
+            var bottom = Vector256.Create(ys[0]);
+            var top = Vector256.Create(ys[^1]);
+            in0 = Vector256.GreaterThanOrEqual(py0, bottom) & Vector256.LessThan(py0, top);
+            in1 = Vector256.GreaterThanOrEqual(py1, bottom) & Vector256.LessThan(py1, top);
+            first = 1;
+            last = ys.Length - 1;
+        }
+
         var slab0 = Vector256<int>.Zero;
         var slab1 = Vector256<int>.Zero;
-        for (var i = 0; i < ys.Length; i++)
+        for (var i = first; i < last; i++)
         {
             var bound = Vector256.Create(ys[i]);
-            slab0 -= Vector256.GreaterThanOrEqual(py0, bound).AsInt32();
+            slab0 -= Vector256.GreaterThanOrEqual(py0, bound).AsInt32(); // a true compare is −1
             slab1 -= Vector256.GreaterThanOrEqual(py1, bound).AsInt32();
         }
 
         var odd0 = Vector256<float>.Zero;
         var odd1 = Vector256<float>.Zero;
-        ref var t = ref MemoryMarshal.GetArrayDataReference(edges.SlabEdges);
+        ref var t = ref MemoryMarshal.GetArrayDataReference(TInLane.Value ? edges.LaneSlabEdges : edges.SlabEdges);
         var slots = edges.SlabSlots;
         for (var j = 0; j < slots; j++)
         {
@@ -150,67 +155,51 @@ internal static class PolygonV256
             var dx = Vector256.LoadUnsafe(ref e, 16);
             var dy = Vector256.LoadUnsafe(ref e, 24);
             var west0 = Vector256.GreaterThan(
-                Avx2.PermuteVar8x32(dx, slab0) * (py0 - Avx2.PermuteVar8x32(ay, slab0)),
-                (px0 - Avx2.PermuteVar8x32(ax, slab0)) * Avx2.PermuteVar8x32(dy, slab0));
+                Fetch<TInLane>(dx, slab0) * (py0 - Fetch<TInLane>(ay, slab0)),
+                (px0 - Fetch<TInLane>(ax, slab0)) * Fetch<TInLane>(dy, slab0));
             var west1 = Vector256.GreaterThan(
-                Avx2.PermuteVar8x32(dx, slab1) * (py1 - Avx2.PermuteVar8x32(ay, slab1)),
-                (px1 - Avx2.PermuteVar8x32(ax, slab1)) * Avx2.PermuteVar8x32(dy, slab1));
+                Fetch<TInLane>(dx, slab1) * (py1 - Fetch<TInLane>(ay, slab1)),
+                (px1 - Fetch<TInLane>(ax, slab1)) * Fetch<TInLane>(dy, slab1));
             odd0 ^= west0;
             odd1 ^= west1;
+        }
+
+        if (TInLane.Value)
+        {
+            odd0 &= in0;
+            odd1 &= in1;
         }
 
         return (ulong)Vector256.ExtractMostSignificantBits(odd0) | ((ulong)Vector256.ExtractMostSignificantBits(odd1) << 8);
     }
 
-    /// <summary>
-    /// As <see cref="SlabPair"/> for at most 4 slabs: the edge parameters are fetched by the in-lane
-    /// permute (vpermilps, 2-bit index) from <see cref="PolygonEdges.LaneSlabEdges"/>, and lanes outside
-    /// the polygon's y extent (or NaN) are cleared by one range mask instead of all-zero table entries.
-    /// </summary>
+    /// <summary>Each lane's entry of a slab table row: in-lane <c>vpermilps</c> or cross-lane <c>vpermps</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong LanePair(ref float xr, ref float yr, nuint offset, PolygonEdges edges)
+    private static Vector256<float> Fetch<TInLane>(Vector256<float> row, Vector256<int> slab)
+        where TInLane : struct, IKernelFlag =>
+        TInLane.Value ? Avx.PermuteVar(row, slab) : Avx2.PermuteVar8x32(row, slab);
+
+    /// <summary>16 events' inside bits, one way of testing them.</summary>
+    private interface IPairTest
     {
-        var px0 = Vector256.LoadUnsafe(ref xr, offset);
-        var py0 = Vector256.LoadUnsafe(ref yr, offset);
-        var px1 = Vector256.LoadUnsafe(ref xr, offset + 8);
-        var py1 = Vector256.LoadUnsafe(ref yr, offset + 8);
-        var ys = edges.SlabYs;
-        var bottom = Vector256.Create(ys[0]);
-        var top = Vector256.Create(ys[^1]);
-        var in0 = Vector256.GreaterThanOrEqual(py0, bottom) & Vector256.LessThan(py0, top);
-        var in1 = Vector256.GreaterThanOrEqual(py1, bottom) & Vector256.LessThan(py1, top);
-        var slab0 = Vector256<int>.Zero;
-        var slab1 = Vector256<int>.Zero;
-        for (var i = 1; i < ys.Length - 1; i++)
-        {
-            var bound = Vector256.Create(ys[i]);
-            slab0 -= Vector256.GreaterThanOrEqual(py0, bound).AsInt32();
-            slab1 -= Vector256.GreaterThanOrEqual(py1, bound).AsInt32();
-        }
+        static abstract ulong Test(ref float xr, ref float yr, nuint offset, PolygonEdges edges);
+    }
 
-        var odd0 = Vector256<float>.Zero;
-        var odd1 = Vector256<float>.Zero;
-        ref var t = ref MemoryMarshal.GetArrayDataReference(edges.LaneSlabEdges);
-        var slots = edges.SlabSlots;
-        for (var j = 0; j < slots; j++)
-        {
-            ref var e = ref Unsafe.Add(ref t, j * 32);
-            var ax = Vector256.LoadUnsafe(ref e);
-            var ay = Vector256.LoadUnsafe(ref e, 8);
-            var dx = Vector256.LoadUnsafe(ref e, 16);
-            var dy = Vector256.LoadUnsafe(ref e, 24);
-            var west0 = Vector256.GreaterThan(
-                Avx.PermuteVar(dx, slab0) * (py0 - Avx.PermuteVar(ay, slab0)),
-                (px0 - Avx.PermuteVar(ax, slab0)) * Avx.PermuteVar(dy, slab0));
-            var west1 = Vector256.GreaterThan(
-                Avx.PermuteVar(dx, slab1) * (py1 - Avx.PermuteVar(ay, slab1)),
-                (px1 - Avx.PermuteVar(ax, slab1)) * Avx.PermuteVar(dy, slab1));
-            odd0 ^= west0;
-            odd1 ^= west1;
-        }
+    private readonly struct EveryEdge : IPairTest
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Test(ref float xr, ref float yr, nuint offset, PolygonEdges edges) => Pair(ref xr, ref yr, offset, edges);
+    }
 
-        odd0 &= in0;
-        odd1 &= in1;
-        return (ulong)Vector256.ExtractMostSignificantBits(odd0) | ((ulong)Vector256.ExtractMostSignificantBits(odd1) << 8);
+    private readonly struct CrossLaneSlabs : IPairTest
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Test(ref float xr, ref float yr, nuint offset, PolygonEdges edges) => SlabPair<FlagOff>(ref xr, ref yr, offset, edges);
+    }
+
+    private readonly struct InLaneSlabs : IPairTest
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Test(ref float xr, ref float yr, nuint offset, PolygonEdges edges) => SlabPair<FlagOn>(ref xr, ref yr, offset, edges);
     }
 }
