@@ -25,13 +25,25 @@ public enum FcsDoubledDelimiter
 }
 
 /// <summary>
-/// Options for <see cref="FcsFile"/>. Every lenience option is off by default; when a file needs one,
-/// the <see cref="FcsFormatException"/> it raises names it.
+/// Options for <see cref="FcsFile"/>. By default (<see cref="RepairDefects"/>) defects with one unambiguous
+/// reading are repaired and each repair is recorded in <see cref="FcsFile.Warnings"/>; what remains ambiguous or
+/// lost is refused with an <see cref="FcsFormatException"/> that names the option reading it anyway.
+/// <see cref="Strict"/> refuses every defect.
 /// </summary>
 public sealed record FcsReadOptions
 {
-    /// <summary>Default options: strict, first dataset, power-of-two masks.</summary>
+    /// <summary>Default options: unambiguous defects repaired with a warning, first dataset, power-of-two masks.</summary>
     public static FcsReadOptions Default { get; } = new();
+
+    /// <summary>Strict options: every defect refused (the named lenience options still apply when set).</summary>
+    public static FcsReadOptions Strict { get; } = new() { RepairDefects = false };
+
+    /// <summary>
+    /// Repair defects that have exactly one reading (a DATA segment longer than <c>$TOT</c> events, offsets that
+    /// disagree where only one pair fits, junk after an offset number, supplemental TEXT that is not TEXT, ...),
+    /// each with a warning. On by default; off in <see cref="Strict"/>.
+    /// </summary>
+    public bool RepairDefects { get; init; } = true;
 
     /// <summary>Zero-based dataset to read from a multi-dataset (<c>$NEXTDATA</c>) file.</summary>
     public int Dataset { get; init; }
@@ -65,6 +77,13 @@ public sealed record FcsReadOptions
 
     /// <summary>Lenience: accept an FCS 3.x dataset without <c>$BEGINDATA</c>/<c>$ENDDATA</c> and use the HEADER offsets.</summary>
     public bool TolerateMissingBeginData { get; init; }
+
+    /// <summary>Lenience: DATA ends before <c>$TOT</c> whole events (a truncated copy): read the whole events present;
+    /// a warning says how many were lost.</summary>
+    public bool TolerateTruncatedData { get; init; }
+
+    /// <summary>Lenience: read a dataset whose HEADER version is not FCS2.0, 3.0, 3.1 or 3.2 as the nearest known version.</summary>
+    public bool AllowUnknownVersion { get; init; }
 
     /// <summary>All lenience options on: read what can be read of known-defective files.</summary>
     public static FcsReadOptions Lenient { get; } = new()
