@@ -330,19 +330,23 @@ public sealed class GatingPanel : CytometryFigure
         var children = strategy.Gates.Where(g => g.ParentId is not null).ToLookup(g => g.ParentId!, StringComparer.Ordinal);
         var order = new List<Gate>(strategy.Gates.Count);
         var seen = new HashSet<Gate>();
+        var pending = new Stack<Gate>();
         void Visit(Gate gate)
         {
-            if (!seen.Add(gate))
+            // Iterative pre-order (children pushed last-first), so a chain of any depth cannot exhaust the stack.
+            pending.Push(gate);
+            while (pending.TryPop(out var next))
             {
-                return;
-            }
-
-            order.Add(gate);
-            foreach (var population in gate.PopulationIds)
-            {
-                foreach (var child in children[population])
+                if (!seen.Add(next))
                 {
-                    Visit(child);
+                    continue;
+                }
+
+                order.Add(next);
+                var under = next.PopulationIds.SelectMany(p => children[p]).ToList();
+                for (var i = under.Count - 1; i >= 0; i--)
+                {
+                    pending.Push(under[i]);
                 }
             }
         }

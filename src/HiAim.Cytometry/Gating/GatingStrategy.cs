@@ -24,6 +24,7 @@ namespace HiAim.Cytometry.Gating;
 public sealed class GatingStrategy
 {
     private readonly List<Gate> _gates = [];
+    private readonly HashSet<string> _gateIds = new(StringComparer.Ordinal);
     private IReadOnlyList<Gate>? _order;
     private readonly Dictionary<string, Gate> _byPopulation = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SpectrumMatrix> _matrices = new(StringComparer.Ordinal);
@@ -44,21 +45,25 @@ public sealed class GatingStrategy
     public GatingStrategy Add(Gate gate)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        if (_gates.Any(g => g.Id == gate.Id))
+        // Set lookups, not scans of the gates added so far: adding n gates stays linear (it was quadratic).
+        if (_gateIds.Contains(gate.Id))
         {
             throw new GatingException(gate.Id, "a gate with this id already exists.");
         }
 
-        foreach (var id in gate.PopulationIds)
+        var populations = gate.PopulationIds;
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in populations)
         {
-            if (_byPopulation.ContainsKey(id) || (id != gate.Id && _gates.Any(g => g.Id == id)) || gate.PopulationIds.Count(p => p == id) > 1)
+            if (_byPopulation.ContainsKey(id) || (id != gate.Id && _gateIds.Contains(id)) || !own.Add(id))
             {
                 throw new GatingException(gate.Id, $"population id '{id}' is already used.");
             }
         }
 
         _gates.Add(gate);
-        foreach (var id in gate.PopulationIds)
+        _gateIds.Add(gate.Id);
+        foreach (var id in populations)
         {
             _byPopulation[id] = gate;
         }
@@ -116,39 +121,51 @@ public sealed class GatingStrategy
             }
         }
 
-        // Depth-first topological sort; a grey node met again is a cycle.
+        // Depth-first topological sort; a grey gate met again is a cycle. Iterative (the grey path is a list, not
+        // the call stack), so a parent or operand chain of any length cannot exhaust the stack.
         var order = new List<Gate>(_gates.Count);
-        var state = new Dictionary<Gate, int>();
-        var path = new Stack<Gate>();
-        void Visit(Gate gate)
+        var state = new Dictionary<Gate, int>(_gates.Count); // absent: white; 1: grey (on the path); 2: black (ordered)
+        var path = new List<(Gate Gate, Gate[] Dependencies, int Next)>();
+        Gate[] DependenciesOf(Gate gate) => [.. Dependencies(gate).Select(d => _byPopulation[d.Id])];
+        foreach (var start in _gates)
         {
-            state.TryGetValue(gate, out var s);
-            if (s == 2)
+            if (state.ContainsKey(start))
             {
-                return;
+                continue;
             }
 
-            if (s == 1)
+            state[start] = 1;
+            path.Add((start, DependenciesOf(start), 0));
+            while (path.Count > 0)
             {
-                var cycle = path.Reverse().SkipWhile(g => g != gate).Select(g => g.Id).Append(gate.Id);
-                throw new GatingException(gate.Id, $"cycle in parents/operands: {string.Join(" → ", cycle)}.");
+                var top = path.Count - 1;
+                var (gate, dependencies, next) = path[top];
+                if (next == dependencies.Length)
+                {
+                    path.RemoveAt(top);
+                    state[gate] = 2;
+                    order.Add(gate);
+                    continue;
+                }
+
+                path[top] = (gate, dependencies, next + 1);
+                var dependency = dependencies[next];
+                state.TryGetValue(dependency, out var s);
+                if (s == 2)
+                {
+                    continue;
+                }
+
+                if (s == 1)
+                {
+                    var cycle = path.Select(p => p.Gate).SkipWhile(g => g != dependency).Select(g => g.Id).Append(dependency.Id).ToList();
+                    IEnumerable<string> shown = cycle.Count <= 12 ? cycle : [.. cycle.Take(6), $"… {cycle.Count - 11} more …", .. cycle.TakeLast(5)];
+                    throw new GatingException(dependency.Id, $"cycle in parents/operands: {string.Join(" → ", shown)}.");
+                }
+
+                state[dependency] = 1;
+                path.Add((dependency, DependenciesOf(dependency), 0));
             }
-
-            state[gate] = 1;
-            path.Push(gate);
-            foreach (var dep in Dependencies(gate))
-            {
-                Visit(_byPopulation[dep.Id]);
-            }
-
-            path.Pop();
-            state[gate] = 2;
-            order.Add(gate);
-        }
-
-        foreach (var gate in _gates)
-        {
-            Visit(gate);
         }
 
         return order;

@@ -5,7 +5,8 @@ namespace HiAim.Cytometry.Tests.Gating;
 /// <summary>Malformed or hostile Gating-ML is refused with a message naming the element and its line.</summary>
 public sealed class GatingMLMalformedTests
 {
-    private const string Head = """
+    /// <summary>The root's opening tag with the three Gating-ML namespaces, on lines 1-4.</summary>
+    internal const string Head = """
         <?xml version="1.0" encoding="UTF-8"?>
         <gating:Gating-ML xmlns:gating="http://www.isac-net.org/std/Gating-ML/v2.0/gating"
             xmlns:transforms="http://www.isac-net.org/std/Gating-ML/v2.0/transformations"

@@ -18,6 +18,12 @@ internal sealed class GatingMLReader
     private readonly Dictionary<string, (Transform? Transform, RatioDimension? Ratio, XElement Element)> _transforms = new(StringComparer.Ordinal);
     private readonly GatingStrategy _strategy = new();
 
+    /// <summary>
+    /// How deep elements may nest (the root is depth 0). Gating-ML documents nest a few levels (wrappers in other
+    /// namespaces and custom_info content add some); deeper ones are refused with the element's line and position.
+    /// </summary>
+    internal const int MaxDepth = 256;
+
     public static GatingStrategy Read(TextReader text)
     {
         var settings = new XmlReaderSettings
@@ -31,9 +37,10 @@ internal sealed class GatingMLReader
         };
         XDocument doc;
         var content = text.ReadToEnd();
-        using var xml = XmlReader.Create(new StringReader(content), settings);
         try
         {
+            CheckDepth(content, settings);
+            using var xml = XmlReader.Create(new StringReader(content), settings);
             doc = XDocument.Load(xml, LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
@@ -43,10 +50,27 @@ internal sealed class GatingMLReader
             var fault = dtd
                 ? "DTDs and entity declarations are not allowed in Gating-ML documents (refused for security)."
                 : $"not well-formed XML: {e.Message}";
-            throw new GatingMLException(dtd ? "!DOCTYPE" : null, line, fault, e);
+            throw new GatingMLException(dtd ? "!DOCTYPE" : null, line, e.LineNumber > 0 ? e.LinePosition : 0, fault, e);
         }
 
         return new GatingMLReader().ReadDocument(doc);
+    }
+
+    /// <summary>
+    /// A streaming pass before the document is built: XDocument.Load takes time quadratic in the nesting depth
+    /// (50,000 nested elements: over a minute), and Gating-ML nests a few levels, so deep documents are refused first.
+    /// </summary>
+    private static void CheckDepth(string content, XmlReaderSettings settings)
+    {
+        using var scan = XmlReader.Create(new StringReader(content), settings);
+        var at = (IXmlLineInfo)scan;
+        while (scan.Read())
+        {
+            if (scan.Depth > MaxDepth && scan.NodeType == XmlNodeType.Element)
+            {
+                throw new GatingMLException(scan.Name, at.LineNumber, at.LinePosition, $"elements nested more than {MaxDepth} deep; Gating-ML documents nest a few levels.");
+            }
+        }
     }
 
     private static int LineOf(string content, string? marker)
@@ -104,10 +128,29 @@ internal sealed class GatingMLReader
         return _strategy;
     }
 
-    private static void Collect(XElement parent, List<XElement> matrices, List<XElement> transformations, List<XElement> gates)
+    /// <summary>
+    /// Gathers the matrices, transformations and gates in document order, looking through elements of other
+    /// namespaces. Iterative (a stack of open wrappers, not recursion), so nesting cannot exhaust the stack.
+    /// </summary>
+    private static void Collect(XElement root, List<XElement> matrices, List<XElement> transformations, List<XElement> gates)
     {
-        foreach (var e in parent.Elements())
+        var open = new Stack<XElement>();
+        var next = FirstChild(root);
+        while (true)
         {
+            if (next is null)
+            {
+                if (open.Count == 0)
+                {
+                    return;
+                }
+
+                next = NextSibling(open.Pop());
+                continue;
+            }
+
+            var e = next;
+            next = NextSibling(e);
             if (e.Name == D + "custom_info")
             {
                 continue;
@@ -115,7 +158,8 @@ internal sealed class GatingMLReader
 
             if (!IsGatingML(e.Name.Namespace))
             {
-                Collect(e, matrices, transformations, gates);
+                open.Push(e);
+                next = FirstChild(e);
                 continue;
             }
 
@@ -139,6 +183,10 @@ internal sealed class GatingMLReader
             }
         }
     }
+
+    private static XElement? FirstChild(XElement e) => e.Elements().FirstOrDefault();
+
+    private static XElement? NextSibling(XElement e) => e.ElementsAfterSelf().FirstOrDefault();
 
     private static SpectrumMatrix ReadMatrix(XElement e)
     {
@@ -487,18 +535,22 @@ internal sealed class GatingMLReader
         return string.IsNullOrWhiteSpace(v) ? throw Fail(e, $"missing required attribute {Prefix(e, ns)}:{name}.") : v.Trim();
     }
 
-    private static double Number(XElement e, XNamespace ns, string name) => ParseNumber(e, Required(e, ns, name), $"{Prefix(e, ns)}:{name}");
+    private static double Number(XElement e, XNamespace ns, string name) => ParseNumber(e, Required(e, ns, name), ns, name);
 
     private static double? OptionalNumber(XElement e, XNamespace ns, string name) =>
-        Attr(e, ns, name) is { } v ? ParseNumber(e, v, $"{Prefix(e, ns)}:{name}") : null;
+        Attr(e, ns, name) is { } v ? ParseNumber(e, v, ns, name) : null;
 
-    private static double ParseNumber(XElement e, string text, string what)
+    private static double ParseNumber(XElement e, string text, string what) => ParseNumber(e, text, null, what);
+
+    /// <summary>Parses a number; the attribute's prefix (a walk up the ancestors) is looked up only for the error.</summary>
+    private static double ParseNumber(XElement e, string text, XNamespace? ns, string name)
     {
         if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
         {
             return v;
         }
 
+        var what = ns is null ? name : $"{Prefix(e, ns)}:{name}";
         throw Fail(e, $"bad number '{text.Trim()}' in {what} (expected a finite decimal number).");
     }
 
@@ -512,6 +564,9 @@ internal sealed class GatingMLReader
         return prefix is null ? name.LocalName : $"{prefix}:{name.LocalName}";
     }
 
-    private static GatingMLException Fail(XElement e, string fault, Exception? inner = null) =>
-        new(Display(e), ((IXmlLineInfo)e).HasLineInfo() ? ((IXmlLineInfo)e).LineNumber : 0, fault, inner);
+    private static GatingMLException Fail(XElement e, string fault, Exception? inner = null)
+    {
+        IXmlLineInfo at = e;
+        return at.HasLineInfo() ? new(Display(e), at.LineNumber, at.LinePosition, fault, inner) : new(Display(e), 0, fault, inner);
+    }
 }
