@@ -22,14 +22,17 @@ internal static class FcsReader
         ArgumentOutOfRangeException.ThrowIfNegative(options.Dataset);
         long baseOffset = 0;
         var visited = new HashSet<long>();
+        FcsKeywords? first = null; // Beckman listmode: dataset 0's $DFCiTOj compensate the raw FCS 3.0 dataset after it
         for (var index = 0; ; index++)
         {
             var skip = index != options.Dataset || options.SkipData;
-            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool, skip ? null : observer);
+            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool, skip ? null : observer, first);
             if (index == options.Dataset)
             {
                 return file;
             }
+
+            first ??= file.Keywords;
 
             if (file.NextDataOffset == 0)
             {
@@ -87,7 +90,7 @@ internal static class FcsReader
         return next;
     }
 
-    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null, IFcsDataObserver? observer = null)
+    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null, IFcsDataObserver? observer = null, FcsKeywords? firstDataset = null)
     {
         var warnings = new List<FcsWarning>();
         var length = source.Length;
@@ -228,7 +231,7 @@ internal static class FcsReader
             keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, analysis.Offset + analysis.Bytes.Length - 1);
         }
 
-        var spillover = FcsSpilloverParser.Parse(keywords, channels, warnings);
+        var (spillover, compensation) = FcsSpilloverParser.Parse(keywords, channels, major, firstDataset, options, key => KeyOffset(keyOffsets, key, textStart), warnings);
 
         var names = channels.Select(c => c.Name).ToArray();
         EventMatrix events;
@@ -274,6 +277,7 @@ internal static class FcsReader
         {
             NextDataKeywordOffset = KeyOffset(keyOffsets, "$NEXTDATA", textStart),
             KeywordSegmentsEnd = keywordSegmentsEnd,
+            FileCompensation = compensation,
         };
         if (!skipData)
         {
