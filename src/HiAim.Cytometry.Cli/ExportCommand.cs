@@ -16,24 +16,35 @@ internal static class ExportCommand
         var transform = request.Transform is null ? null : TransformSpec.Parse(request.Transform);
         var fcs = FcsFile.Read(request.File, request.Options);
         var values = fcs.ToChannelValues();
-        var spillover = fcs.Spillover;
-        if ((request.Compensate || transform is not null) && spillover is null)
-        {
-            throw new CliException(request.Compensate
-                ? "--compensate was asked but the file has no spillover keyword ($SPILLOVER, SPILL, $COMP or $DFCiTOj)"
-                : "--transform applies to the spillover's detectors, but the file has no spillover keyword");
-        }
-
+        Spillover? spillover = null;
         if (request.Compensate)
         {
-            values.CompensateInPlace(spillover!);
+            try
+            {
+                // Mapped to the channels and inverted before anything is written: a spillover that cannot be applied is refused.
+                spillover = fcs.SpilloverToApply() ?? throw new CliException("--compensate was asked but the file has no spillover keyword ($SPILLOVER, SPILL, $COMP or $DFCiTOj)");
+            }
+            catch (CompensationException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            values.CompensateInPlace(spillover);
         }
 
         if (transform is not null)
         {
-            foreach (var column in spillover!.ColumnsIn(values))
+            var detectors = fcs.FileCompensation.DetectorChannels;
+            if (detectors.Count == 0)
             {
-                transform.Apply(values.Column(column));
+                throw new CliException(fcs.SpilloverProblem is { } problem
+                    ? $"--transform applies to the spillover's detectors, but the file's spillover cannot be applied: {problem}"
+                    : "--transform applies to the spillover's detectors, but the file has no spillover keyword");
+            }
+
+            foreach (var channel in detectors)
+            {
+                transform.Apply(values.Column(values.IndexOf(channel)));
             }
         }
 

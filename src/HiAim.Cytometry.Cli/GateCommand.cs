@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
@@ -25,8 +26,8 @@ internal static class GateCommand
         Csv,
     }
 
-    /// <summary>One file's outcome: populations, or an error message.</summary>
-    public sealed record FileResult(string File, IReadOnlyList<PopulationResult>? Populations, string? Error);
+    /// <summary>One file's outcome: populations (and what to read them with), or an error message.</summary>
+    public sealed record FileResult(string File, IReadOnlyList<PopulationResult>? Populations, string? Error, IReadOnlyList<string>? Warnings = null);
 
     public static int Run(IReadOnlyList<string> files, GatingStrategy strategy, FcsReadOptions options, Format format, TextWriter stdout, TextWriter stderr, Timing? timing = null)
     {
@@ -115,9 +116,10 @@ internal static class GateCommand
             // The strategy's compensated and transformed dimensions are computed as DATA is decoded, chunk by chunk.
             using var streamed = new StreamedDimensions(strategy, pool);
             var fcs = FcsFile.Read(path, options, pool, streamed);
-            return new FileResult(path, strategy.Apply(fcs, pool, streamed.Placed).Populations, null);
+            var result = strategy.Apply(fcs, pool, streamed.Placed);
+            return new FileResult(path, result.Populations, null, result.Warnings);
         }
-        catch (Exception e) when (e is FcsFormatException or IOException or UnauthorizedAccessException or GatingException)
+        catch (Exception e) when (e is FcsFormatException or IOException or UnauthorizedAccessException or GatingException or CompensationException)
         {
             return new FileResult(path, null, e.Message.ReplaceLineEndings(" "));
         }
@@ -140,6 +142,13 @@ internal static class GateCommand
                 }
                 else
                 {
+                    w.WriteStartArray("warnings");
+                    foreach (var warning in r.Warnings ?? [])
+                    {
+                        w.WriteStringValue(warning);
+                    }
+
+                    w.WriteEndArray();
                     w.WriteStartArray("populations");
                     foreach (var p in r.Populations)
                     {
@@ -203,6 +212,11 @@ internal static class GateCommand
             {
                 sb.Append(CultureInfo.InvariantCulture, $"  error: {r.Error}\n");
                 continue;
+            }
+
+            foreach (var warning in r.Warnings ?? [])
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  warning: {warning}\n");
             }
 
             var width = Math.Max(10, r.Populations.Max(p => p.Id.Length));

@@ -243,6 +243,14 @@ internal static class InfoCommand
                 .Select(i => (string[])[s.Detectors[i], .. Enumerable.Range(0, s.Count).Select(j => s[i, j].ToString("0.######", Inv))])
                 .ToList();
             WriteTable(o, spillHeader, spillRows, rightAligned: [false, .. Enumerable.Repeat(true, s.Count)]);
+            if (fcs.CompensatedAtAcquisition)
+            {
+                o.WriteLine("  Applied by the instrument when it wrote this FCS 2.0 dataset: the stored values are compensated.");
+            }
+            else if (fcs.SpilloverProblem is { } problem)
+            {
+                o.WriteLine($"  Cannot be applied: {problem}");
+            }
         }
 
         o.WriteLine();

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
 using HiAim.Cytometry.Panels;
@@ -41,7 +42,7 @@ internal static class PlotCommand
                 panel.Relayout();
             }
         }
-        catch (Exception e) when (e is PanelException or GatingException or GatingMLException)
+        catch (Exception e) when (e is PanelException or GatingException or GatingMLException or CompensationException)
         {
             stderr.WriteLine($"hiaim: {request.File}: {e.Message.ReplaceLineEndings(" ")}");
             return HiaimCli.Error;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
 using HiAim.Cytometry.Internals;
@@ -291,7 +292,7 @@ public static class CohortRun
             options.Analyzed?.Invoke(outcome, result);
             return outcome;
         }
-        catch (Exception e) when (e is FcsFormatException or PanelException or GatingException or SampleSheetException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FcsFormatException or PanelException or GatingException or CompensationException or SampleSheetException or IOException or UnauthorizedAccessException)
         {
             var message = Describe(e, path);
             lock (gate)

@@ -222,17 +222,18 @@ public sealed class CliInfoTests
     }
 
     [Fact]
-    public void Off_by_one_file_is_refused_without_lenience_and_names_the_option()
+    public void Off_by_one_file_is_read_by_default_and_the_repair_is_shown()
     {
-        // FlowIO needed ignore_offset_error for this file: our equivalent is TolerateEndDataOffByOne.
+        // FlowIO needed ignore_offset_error for this file; we repair it by default and say so.
         Assert.True(Expected("FlowKit/test_comp_example.fcs").GetProperty("flowio_options").GetProperty("ignore_offset_error").GetBoolean());
         var (code, stdout, stderr) = Hiaim("info", SharedData.Fcs("FlowKit/test_comp_example.fcs"));
-        Assert.Equal(2, code);
-        Assert.Equal("", stdout);
-        Assert.Contains("byte", stderr, StringComparison.Ordinal);
-        Assert.Contains(nameof(FcsReadOptions.TolerateEndDataOffByOne), stderr, StringComparison.Ordinal);
-        Assert.Contains("--tolerate-off-by-one", stderr, StringComparison.Ordinal);
-        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("end-data-off-by-one at byte 773934 (Data)", stdout, StringComparison.Ordinal);
+
+        var (jsonCode, json, _) = Hiaim("info", SharedData.Fcs("FlowKit/test_comp_example.fcs"), "--json");
+        Assert.Equal(0, jsonCode);
+        Assert.Contains("end-data-off-by-one", json, StringComparison.Ordinal);
     }
 
     [Fact]

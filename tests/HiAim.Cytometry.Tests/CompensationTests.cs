@@ -145,17 +145,27 @@ public sealed unsafe class CompensationTests
         }
 
         var values = file.ToChannelValues();
+        if (file.CompensatedAtAcquisition)
+        {
+            // Beckman FCS 2.0 listmode: the instrument applied $DFCiTOj already; compensating again is refused.
+            Assert.Equal("$DFCiTOj", file.Spillover.Source);
+            Assert.Contains("applied", Assert.Throws<CompensationException>(() => file.SpilloverToApply()).Message, StringComparison.Ordinal);
+            return;
+        }
+
         var missing = file.Spillover.Detectors.Where(d => values.IndexOf(d) < 0).ToList();
         if (missing.Count > 0)
         {
             // Anonymised files name a detector that is not a channel: refused, naming it.
-            var e = Assert.Throws<KeyNotFoundException>(() => values.Compensate(file.Spillover));
-            Assert.Contains(missing[0], e.Message, StringComparison.Ordinal);
+            var e = Assert.Throws<CompensationException>(() => file.SpilloverToApply());
+            Assert.Contains($"'{missing[0]}'", e.Message, StringComparison.Ordinal);
+            Assert.Equal(file.SpilloverProblem, e.Message);
             return;
         }
 
-        var compensated = values.Compensate(file.Spillover);
-        foreach (var c in Enumerable.Range(0, values.ChannelCount).Where(c => !file.Spillover.Detectors.Contains(values.ChannelNames[c])))
+        var spill = file.SpilloverToApply()!;
+        var compensated = values.Compensate(spill);
+        foreach (var c in Enumerable.Range(0, values.ChannelCount).Where(c => !spill.Detectors.Contains(values.ChannelNames[c])))
         {
             Assert.True(values.Column(c).SequenceEqual(compensated.Column(c)), "non-detector channels pass through");
         }
@@ -165,7 +175,7 @@ public sealed unsafe class CompensationTests
     public void Singular_matrix_is_refused_with_a_clear_message()
     {
         var s = new Spillover(["A", "B"], new double[,] { { 1, 2 }, { 0.5, 1 } });
-        var e = Assert.Throws<InvalidOperationException>(() => s.Inverse());
+        var e = Assert.Throws<CompensationException>(() => s.Inverse());
         Assert.Contains("singular", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new Spillover(["A", "A"], new double[,] { { 1, 0 }, { 0, 1 } }));
         Assert.Throws<ArgumentException>(() => new Spillover(["A", "B"], new double[,] { { 1, double.NaN }, { 0, 1 } }));

@@ -178,7 +178,12 @@ public sealed class FcsBadInputTests
         Assert.Equal(FcsSegment.Text, e.Segment);
         Assert.Equal(FcsBytes.KeywordOffset(file, "$ENDDATA"), e.Offset);
         Assert.Contains("ends past the end of the file", e.Fault, StringComparison.Ordinal);
-        Assert.Null(e.LenienceOption); // 40 bytes past the end: no option helps
+
+        // 40 bytes past the end is not a writer's off-by-one: only the truncation option reads up to the end.
+        Assert.Equal(nameof(FcsReadOptions.TolerateTruncatedData), e.LenienceOption);
+        var read = FcsFile.Read(file, new FcsReadOptions { TolerateTruncatedData = true });
+        Assert.Equal(FcsFile.Read(good).Events.Column(1).ToArray(), read.Events.Column(1).ToArray());
+        Assert.Contains(read.Warnings, w => w.Code == "data-past-eof" && w.Offset == e.Offset && w.IsRepair);
     }
 
     [Fact]
@@ -200,15 +205,19 @@ public sealed class FcsBadInputTests
         var f = FcsFile.Read(good);
         var end = f.DataStart + f.DataLength; // one more than the last byte
         var file = FcsBytes.SetHeaderField(FcsBytes.SetKeyword([.. good, 0xEE], "$ENDDATA", S(end)), FcsBytes.DataEndField, end);
-        var e = Fails<FcsOffsetException>(file);
+        var e = Fails<FcsOffsetException>(file, FcsReadOptions.Strict);
         Assert.Equal(nameof(FcsReadOptions.TolerateEndDataOffByOne), e.LenienceOption);
         Assert.Equal(end, e.Offset); // the surplus byte
         Assert.Contains("one byte past the last event", e.Fault, StringComparison.Ordinal);
 
-        var read = FcsFile.Read(file, new FcsReadOptions { TolerateEndDataOffByOne = true });
-        Assert.Equal(10, read.EventCount);
-        Assert.Equal(f.Events.Column(1).ToArray(), read.Events.Column(1).ToArray());
-        Assert.Contains(read.Warnings, w => w.Code == "end-data-off-by-one");
+        foreach (var options in new[] { FcsReadOptions.Default, FcsReadOptions.Strict with { TolerateEndDataOffByOne = true } })
+        {
+            var read = FcsFile.Read(file, options);
+            Assert.Equal(10, read.EventCount);
+            Assert.Equal(f.Events.Column(1).ToArray(), read.Events.Column(1).ToArray());
+            var w = Assert.Single(read.Warnings, w => w.Code == "end-data-off-by-one");
+            Assert.Equal((end, FcsSegment.Data, true), (w.Offset, w.Segment, w.IsRepair));
+        }
     }
 
     [Fact]
@@ -216,13 +225,17 @@ public sealed class FcsBadInputTests
     {
         var good = Good();
         var file = FcsBytes.SetHeaderField(FcsBytes.SetKeyword(good, "$ENDDATA", S(good.Length)), FcsBytes.DataEndField, good.Length);
-        var e = Fails<FcsOffsetException>(file);
+        var e = Fails<FcsOffsetException>(file, FcsReadOptions.Strict);
         Assert.Equal(nameof(FcsReadOptions.TolerateEndDataOffByOne), e.LenienceOption);
         Assert.Equal(FcsBytes.KeywordOffset(file, "$ENDDATA"), e.Offset);
 
-        var read = FcsFile.Read(file, new FcsReadOptions { TolerateEndDataOffByOne = true });
-        Assert.Equal(FcsFile.Read(good).Events.Column(0).ToArray(), read.Events.Column(0).ToArray());
-        Assert.Contains(read.Warnings, w => w.Code == "end-data-past-eof");
+        foreach (var options in new[] { FcsReadOptions.Default, FcsReadOptions.Strict with { TolerateEndDataOffByOne = true } })
+        {
+            var read = FcsFile.Read(file, options);
+            Assert.Equal(FcsFile.Read(good).Events.Column(0).ToArray(), read.Events.Column(0).ToArray());
+            var w = Assert.Single(read.Warnings, w => w.Code == "end-data-past-eof");
+            Assert.Equal((e.Offset, FcsSegment.Text, true), (w.Offset, w.Segment, w.IsRepair));
+        }
     }
 
     [Fact]
@@ -244,10 +257,16 @@ public sealed class FcsBadInputTests
         var f = FcsFile.Read(good);
         var end = f.DataStart + f.DataLength + 9;
         var file = FcsBytes.SetHeaderField(FcsBytes.SetKeyword([.. good, .. new byte[10]], "$ENDDATA", S(end)), FcsBytes.DataEndField, end);
-        var e = Fails<FcsOffsetException>(file);
+        var e = Fails<FcsOffsetException>(file, FcsReadOptions.Strict);
         Assert.Equal(nameof(FcsReadOptions.TolerateExtraDataBytes), e.LenienceOption);
         Assert.Equal(f.DataStart + f.DataLength, e.Offset); // first surplus byte
-        Assert.Equal(10, FcsFile.Read(file, new FcsReadOptions { TolerateExtraDataBytes = true }).EventCount);
+        Assert.Equal(10, FcsFile.Read(file, FcsReadOptions.Strict with { TolerateExtraDataBytes = true }).EventCount);
+
+        var read = FcsFile.Read(file);
+        Assert.Equal(f.Events.Column(0).ToArray(), read.Events.Column(0).ToArray());
+        var w = Assert.Single(read.Warnings, w => w.Code == "extra-data-bytes");
+        Assert.Equal((e.Offset, FcsSegment.Data, true), (w.Offset, w.Segment, w.IsRepair));
+        Assert.Contains("10 surplus bytes", w.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -257,7 +276,7 @@ public sealed class FcsBadInputTests
         var f = FcsFile.Read(good);
         // HEADER points 4 bytes early (into TEXT); $BEGINDATA/$ENDDATA are right.
         var file = FcsBytes.SetHeaderField(FcsBytes.SetHeaderField(good, FcsBytes.DataStartField, f.DataStart - 4), FcsBytes.DataEndField, f.DataStart + f.DataLength - 5);
-        var e = Fails<FcsOffsetException>(file);
+        var e = Fails<FcsOffsetException>(file, FcsReadOptions.Strict);
         Assert.Equal(FcsSegment.Header, e.Segment);
         Assert.Equal(FcsBytes.DataStartField, e.Offset);
         Assert.Equal(nameof(FcsReadOptions.PreferTextDataOffsets), e.LenienceOption);

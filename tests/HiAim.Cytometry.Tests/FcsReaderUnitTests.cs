@@ -115,17 +115,19 @@ public sealed class FcsReaderUnitTests
     }
 
     [Fact]
-    public void Partec_padded_keywords_are_read_with_a_warning_once_the_off_by_one_end_is_allowed()
+    public void Partec_padded_keywords_are_read_with_a_warning_and_the_off_by_one_end_repaired()
     {
         var path = SharedData.Fcs("cytoflow/tests/instruments/Partec - CyFlow v2.9.fcs");
-        var strict = Assert.Throws<FcsOffsetException>(() => FcsFile.Read(path));
+        var strict = Assert.Throws<FcsOffsetException>(() => FcsFile.Read(path, FcsReadOptions.Strict));
         Assert.Equal(nameof(FcsReadOptions.TolerateEndDataOffByOne), strict.LenienceOption);
         // The error points at the number that is wrong: the $ENDDATA keyword in TEXT.
         Assert.Equal(System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path)).IndexOf("$ENDDATA", StringComparison.Ordinal), strict.Offset);
         Assert.Equal("$ENDDATA", strict.Keyword);
 
-        var file = FcsFile.Read(path, new FcsReadOptions { TolerateEndDataOffByOne = true });
+        var file = FcsFile.Read(path);
         Assert.Equal(72989, file.EventCount);
+        Assert.Contains(file.Warnings, w => w.Code == "end-data-past-eof" && w.Offset == strict.Offset && w.IsRepair);
+        Assert.Equal(file.Events.Column(0).ToArray(), FcsFile.Read(path, FcsReadOptions.Strict with { TolerateEndDataOffByOne = true }).Events.Column(0).ToArray());
         Assert.Equal("I", file.Keywords["$DATATYPE"]);
         Assert.Contains(file.Warnings, w => w.Code == "padded-keyword");
         foreach (var ch in file.Channels)

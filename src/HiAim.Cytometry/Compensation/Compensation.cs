@@ -14,7 +14,7 @@ public static class CompensationExtensions
     /// <param name="spillover">Spillover whose detectors are channels of <paramref name="events"/>.</param>
     /// <returns>A new matrix.</returns>
     /// <exception cref="KeyNotFoundException">A detector is not a channel of the events.</exception>
-    /// <exception cref="InvalidOperationException">The spillover matrix cannot be inverted.</exception>
+    /// <exception cref="CompensationException">The spillover matrix cannot be inverted.</exception>
     public static EventMatrix Compensate(this EventMatrix events, Spillover spillover)
     {
         ArgumentNullException.ThrowIfNull(events);

@@ -101,7 +101,7 @@ public sealed class Spillover
     /// Computed once with MathNet.Numerics (an n×n LU inverse, never per event).
     /// </summary>
     /// <returns>A copy of the inverse.</returns>
-    /// <exception cref="InvalidOperationException">The matrix is singular or too ill-conditioned to invert.</exception>
+    /// <exception cref="CompensationException">The matrix is singular or too ill-conditioned to invert.</exception>
     public double[,] Inverse()
     {
         var inv = InverseRowMajor();
@@ -131,13 +131,14 @@ public sealed class Spillover
         var matrix = Matrix<double>.Build.Dense(n, n, (i, j) => _values[(i * n) + j]);
         var lu = matrix.LU();
         var det = lu.Determinant;
-        var condition = n == 0 ? 1 : matrix.L1Norm() * (det == 0 ? double.PositiveInfinity : lu.Inverse().L1Norm());
-        if (det == 0 || !double.IsFinite(condition) || condition > 1e12)
+        var inverse = det == 0 ? null : lu.Inverse(); // inverted once: the condition number and the result share it
+        var condition = n == 0 ? 1 : matrix.L1Norm() * (inverse is null ? double.PositiveInfinity : inverse.L1Norm());
+        if (inverse is null || !double.IsFinite(condition) || condition > 1e12)
         {
-            throw new InvalidOperationException($"Spillover matrix ({Source}; detectors {string.Join(", ", _detectors)}) is singular or nearly so (condition number {condition:G3}); it cannot be inverted for compensation.");
+            var names = n <= 12 ? string.Join(", ", _detectors) : string.Join(", ", _detectors.Take(12)) + $", … ({n} in all)";
+            throw new CompensationException($"Spillover matrix ({Source}; detectors {names}) is singular or nearly so (condition number {condition:G3}); it cannot be inverted for compensation.");
         }
 
-        var inverse = lu.Inverse();
         var result = new double[n * n];
         for (var i = 0; i < n; i++)
         {

@@ -55,6 +55,23 @@ public sealed record FcsChannel(
 /// <param name="Message">Human-readable description.</param>
 public sealed record FcsWarning(string Code, long Offset, string Message)
 {
+    /// <summary>Segment the irregularity is in, when the reader knows it (always set for repairs).</summary>
+    public FcsSegment? Segment { get; init; }
+
+    /// <summary>Whether the reader repaired a defect to read the file (chose one reading of inconsistent offsets,
+    /// ignored surplus bytes, ...), as opposed to noting an irregularity that needed no choice.</summary>
+    public bool IsRepair { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => Offset >= 0 ? $"{Code} at byte {Offset}: {Message}" : $"{Code}: {Message}";
+    public override string ToString()
+    {
+        var where = (Offset >= 0, Segment) switch
+        {
+            (true, { } s) => $" at byte {Offset} ({s})",
+            (true, null) => $" at byte {Offset}",
+            (false, { } s) => $" ({s})",
+            _ => "",
+        };
+        return $"{Code}{where}: {Message}";
+    }
 }

@@ -35,6 +35,7 @@ public sealed class FcsFile
         Events = events;
         RawValues = rawValues;
         Spillover = spillover;
+        FileCompensation = FileSpillover.Of(spillover);
         Analysis = analysis;
         NextDataOffset = nextDataOffset;
         DataStart = dataStart;
@@ -69,8 +70,31 @@ public sealed class FcsFile
     /// <summary>The same raw values in double precision, one array per channel, when <see cref="FcsReadOptions.DoublePrecision"/> was set.</summary>
     public IReadOnlyList<double[]>? RawValues { get; }
 
-    /// <summary>The dataset's spillover matrix from its keywords, or <see langword="null"/>.</summary>
+    /// <summary>The dataset's spillover matrix from its keywords, as written (detector names as the keyword gives them), or
+    /// <see langword="null"/> when it has none or it cannot be parsed. Beckman's raw FCS 3.0 dataset takes dataset 0's
+    /// <c>$DFCiTOj</c>. To compensate, use <see cref="SpilloverToApply"/>.</summary>
     public Spillover? Spillover { get; }
+
+    /// <summary>Why the dataset's spillover keywords cannot compensate its channels (malformed, a detector that is not a
+    /// channel, a detector that matches several channels, larger than <c>$PAR</c>), or <see langword="null"/>.</summary>
+    public string? SpilloverProblem => FileCompensation.Problem;
+
+    /// <summary>The instrument compensated the detector channels with the dataset's spillover before writing them (Beckman
+    /// FCS 2.0 listmode with <c>$DFCiTOj</c>): the stored values are already compensated.</summary>
+    public bool CompensatedAtAcquisition => FileCompensation.AtAcquisition;
+
+    /// <summary>What the spillover keywords mean for this dataset's channels (settled at read, inverted on first use).</summary>
+    internal FileSpillover FileCompensation { get; init; }
+
+    /// <summary>
+    /// The spillover to compensate this dataset's channel values with, its detectors named as the channels (Beckman <c>FLi</c>
+    /// mapped to its channel); <see langword="null"/> when the dataset has no spillover keyword. The matrix is inverted here
+    /// (once), so a singular one is refused now.
+    /// </summary>
+    /// <returns>The matrix, or null when there is none.</returns>
+    /// <exception cref="CompensationException">The dataset has a spillover that cannot be applied: <see cref="SpilloverProblem"/>,
+    /// <see cref="CompensatedAtAcquisition"/>, or a singular matrix. The message says which.</exception>
+    public Spillover? SpilloverToApply() => FileCompensation.Require();
 
     /// <summary>The ANALYSIS segment, when the file has one.</summary>
     public FcsAnalysis? Analysis { get; }

@@ -85,6 +85,13 @@ public sealed record FcsReadOptions
     /// <summary>Lenience: read a dataset whose HEADER version is not FCS2.0, 3.0, 3.1 or 3.2 as the nearest known version.</summary>
     public bool AllowUnknownVersion { get; init; }
 
+    /// <summary>
+    /// Spillover detector → channel (<c>$PnN</c>), for spillover keywords whose detector names are not this dataset's channel
+    /// names: e.g. Beckman <c>$DFCiTOj</c> detector <c>FL1</c> when the dataset records both <c>FL1 Log</c> and <c>FL1 Lin</c>,
+    /// or a <c>$SPILLOVER</c> written with other names. Null: detectors are matched by name (and by the Beckman convention).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SpilloverDetectors { get; init; }
+
     /// <summary>All lenience options on: read what can be read of known-defective files.</summary>
     public static FcsReadOptions Lenient { get; } = new()
     {

@@ -11,6 +11,7 @@ namespace HiAim.Cytometry.Fcs;
 internal static class FcsReader
 {
     private const int MaxParameters = 10_000;
+    private const int MaxWarningsPerCode = 20;
     private const int ChunkBytes = 1 << 20;
 
     // Below this much DATA one core decodes faster than the threads start.
@@ -21,14 +22,17 @@ internal static class FcsReader
         ArgumentOutOfRangeException.ThrowIfNegative(options.Dataset);
         long baseOffset = 0;
         var visited = new HashSet<long>();
+        FcsKeywords? first = null; // Beckman listmode: dataset 0's $DFCiTOj compensate the raw FCS 3.0 dataset after it
         for (var index = 0; ; index++)
         {
             var skip = index != options.Dataset || options.SkipData;
-            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool, skip ? null : observer);
+            var file = ReadOne(source, baseOffset, index, options, skip, skip ? null : pool, skip ? null : observer, first);
             if (index == options.Dataset)
             {
                 return file;
             }
+
+            first ??= file.Keywords;
 
             if (file.NextDataOffset == 0)
             {
@@ -86,7 +90,7 @@ internal static class FcsReader
         return next;
     }
 
-    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null, IFcsDataObserver? observer = null)
+    private static FcsFile ReadOne(FcsSource source, long baseOffset, int index, FcsReadOptions options, bool skipData, ColumnPool? pool = null, IFcsDataObserver? observer = null, FcsKeywords? firstDataset = null)
     {
         var warnings = new List<FcsWarning>();
         var length = source.Length;
@@ -99,7 +103,13 @@ internal static class FcsReader
         var major = header.Version[3] - '0';
         if (header.Version is not ("FCS2.0" or "FCS3.0" or "FCS3.1" or "FCS3.2"))
         {
-            warnings.Add(new FcsWarning("unknown-version", baseOffset, $"version {header.Version} is not 2.0-3.2; read as the nearest known version"));
+            // Nothing says how an unknown version lays out its segments: reading it is a guess the caller must ask for.
+            if (!options.AllowUnknownVersion)
+            {
+                throw new FcsHeaderException(baseOffset, $"version {header.Version} is not FCS2.0, 3.0, 3.1 or 3.2", nameof(FcsReadOptions.AllowUnknownVersion));
+            }
+
+            warnings.Add(new FcsWarning("unknown-version", baseOffset, $"version {header.Version} is not 2.0-3.2; read as the nearest known version") { Segment = FcsSegment.Header, IsRepair = true });
         }
 
         // TEXT
@@ -128,6 +138,7 @@ internal static class FcsReader
         ParseText(textBytes, textStart, FcsSegment.Text, escapes, options, keywords, keyOffsets, warnings);
 
         // Supplemental TEXT
+        var occupied = new List<(long Start, long End, string Name)> { (0, FcsHeader.Length - 1, "HEADER"), (header.TextStart, header.TextEnd, "TEXT") };
         if (keywords.TryGetInt64("$BEGINSTEXT", out var sBegin) && keywords.TryGetInt64("$ENDSTEXT", out var sEnd) && sBegin > 0 && sEnd > sBegin)
         {
             var abs = baseOffset + sBegin;
@@ -142,8 +153,22 @@ internal static class FcsReader
             else
             {
                 var stext = ReadSegment(source, abs, sEnd - sBegin + 1);
-                ParseText(stext, abs, FcsSegment.SupplementalText, escapes, options, keywords, keyOffsets, warnings);
-                keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, baseOffset + sEnd);
+                if (!options.RepairDefects)
+                {
+                    ParseText(stext, abs, FcsSegment.SupplementalText, escapes, options, keywords, keyOffsets, warnings);
+                    keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, baseOffset + sEnd);
+                    occupied.Add((sBegin, sEnd, "supplemental TEXT"));
+                }
+                else if (TryParseSupplementalText(stext, abs, textBytes[0], escapes, options, keywords, keyOffsets, warnings, out var notText))
+                {
+                    keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, baseOffset + sEnd);
+                    occupied.Add((sBegin, sEnd, "supplemental TEXT"));
+                }
+                else
+                {
+                    // Some writers (Partec/Sysmex CyFlow) point these keywords at bytes that are not keywords at all.
+                    warnings.Add(new FcsWarning("bad-supplemental-text", abs, $"$BEGINSTEXT/$ENDSTEXT={sBegin}-{sEnd} point at bytes that are not TEXT ({notText}); the supplemental TEXT is ignored") { Segment = FcsSegment.SupplementalText, IsRepair = true });
+                }
             }
         }
 
@@ -167,11 +192,27 @@ internal static class FcsReader
         var (littleEndian, permutation) = ParseByteOrder(keywords, keyOffsets, textStart, dataType, channels);
 
         // DATA offsets
-        var (dataStart, dataEnd) = ResolveDataOffsets(header, keywords, keyOffsets, baseOffset, textStart, major, length, options, warnings);
+        if (header.AnalysisStart >= FcsHeader.Length && header.AnalysisEnd >= header.AnalysisStart && header.AnalysisEnd < length - baseOffset)
+        {
+            occupied.Add((header.AnalysisStart, header.AnalysisEnd, "ANALYSIS"));
+        }
+
+        long? ExpectedBytes(long candidateLength)
+        {
+            if (!keywords.TryGetInt64("$TOT", out var t) || t < 0)
+            {
+                return null;
+            }
+
+            var candidate = BuildLayout(channels, slotsMasks, dataType, littleEndian, permutation, keywords, candidateLength, []);
+            return candidate.DelimitedAscii ? null : candidate.DataBytesFor(t);
+        }
+
+        var (dataStart, dataEnd) = ResolveDataOffsets(header, keywords, keyOffsets, baseOffset, textStart, major, length, options, ExpectedBytes, occupied, warnings);
         long dataLength = dataEnd >= dataStart ? dataEnd - dataStart + 1 : 0;
 
         var layout = BuildLayout(channels, slotsMasks, dataType, littleEndian, permutation, keywords, dataLength, warnings);
-        var tot = ResolveEventCount(keywords, keyOffsets, textStart, major, layout, dataLength, warnings);
+        var tot = ResolveEventCount(keywords, keyOffsets, textStart, major, layout, dataLength, options, warnings);
         if (!layout.DelimitedAscii)
         {
             CheckDataLength(layout, tot, dataStart, dataLength, options, warnings);
@@ -190,7 +231,7 @@ internal static class FcsReader
             keywordSegmentsEnd = Math.Max(keywordSegmentsEnd, analysis.Offset + analysis.Bytes.Length - 1);
         }
 
-        var spillover = FcsSpilloverParser.Parse(keywords, channels, warnings);
+        var (spillover, compensation) = FcsSpilloverParser.Parse(keywords, channels, major, firstDataset, options, key => KeyOffset(keyOffsets, key, textStart), warnings);
 
         var names = channels.Select(c => c.Name).ToArray();
         EventMatrix events;
@@ -236,6 +277,7 @@ internal static class FcsReader
         {
             NextDataKeywordOffset = KeyOffset(keyOffsets, "$NEXTDATA", textStart),
             KeywordSegmentsEnd = keywordSegmentsEnd,
+            FileCompensation = compensation,
         };
         if (!skipData)
         {
@@ -245,6 +287,44 @@ internal static class FcsReader
         }
 
         return file;
+    }
+
+    /// <summary>Parses supplemental TEXT into the keywords only when the whole segment is TEXT in the primary TEXT's
+    /// delimiter; otherwise leaves the keywords untouched and says why.</summary>
+    private static bool TryParseSupplementalText(byte[] stext, long abs, byte delimiter, bool escapes, FcsReadOptions options, FcsKeywords keywords, Dictionary<string, long> keyOffsets, List<FcsWarning> warnings, out string notText)
+    {
+        if (stext[0] != delimiter)
+        {
+            notText = $"its first byte is 0x{stext[0]:X2}, not the TEXT delimiter 0x{delimiter:X2}";
+            return false;
+        }
+
+        var parsed = new FcsKeywords();
+        var offsets = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var parsedWarnings = new List<FcsWarning>();
+        try
+        {
+            ParseText(stext, abs, FcsSegment.SupplementalText, escapes, options, parsed, offsets, parsedWarnings);
+        }
+        catch (FcsFormatException e)
+        {
+            notText = e.Fault;
+            return false;
+        }
+
+        foreach (var (key, value) in parsed)
+        {
+            if (!keywords.Set(key, value))
+            {
+                warnings.Add(new FcsWarning("duplicate-keyword", offsets[key], $"keyword '{key}' appears more than once; the later value is kept"));
+            }
+
+            keyOffsets[key] = offsets[key];
+        }
+
+        warnings.AddRange(parsedWarnings);
+        notText = "";
+        return true;
     }
 
     private static byte[] ReadSegment(FcsSource source, long start, long count)
@@ -269,6 +349,18 @@ internal static class FcsReader
 
         var encoding = options.TextEncoding ?? (Utf8.IsValid(text) ? Encoding.UTF8 : Encoding.Latin1);
         var reader = new FcsTextReader(text, escapes);
+
+        // A crafted TEXT can repeat a keyword hundreds of thousands of times: list the first few of each kind.
+        var perCode = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Warn(FcsWarning w)
+        {
+            var n = perCode[w.Code] = perCode.GetValueOrDefault(w.Code) + 1;
+            if (n <= MaxWarningsPerCode)
+            {
+                warnings.Add(w);
+            }
+        }
+
         while (reader.Read())
         {
             var raw = reader.GetKeyword(encoding);
@@ -276,21 +368,26 @@ internal static class FcsReader
             var at = absOffset + reader.KeywordStart;
             if (key.Length == 0)
             {
-                warnings.Add(new FcsWarning("empty-keyword", at, $"empty keyword with value '{reader.GetValue(encoding)}' skipped"));
+                Warn(new FcsWarning("empty-keyword", at, $"empty keyword with value '{Shorten(reader.GetValue(encoding))}' skipped"));
                 continue;
             }
 
             if (key.Length != raw.Length)
             {
-                warnings.Add(new FcsWarning("padded-keyword", at, $"keyword '{raw}' has surrounding spaces; read as '{key}'"));
+                Warn(new FcsWarning("padded-keyword", at, $"keyword '{Shorten(raw)}' has surrounding spaces; read as '{Shorten(key)}'"));
             }
 
             if (!keywords.Set(key, reader.GetValue(encoding)))
             {
-                warnings.Add(new FcsWarning("duplicate-keyword", at, $"keyword '{key}' appears more than once; the later value is kept"));
+                Warn(new FcsWarning("duplicate-keyword", at, $"keyword '{Shorten(key)}' appears more than once; the later value is kept"));
             }
 
             keyOffsets[key] = at;
+        }
+
+        foreach (var (code, n) in perCode.Where(p => p.Value > MaxWarningsPerCode).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            warnings.Add(new FcsWarning(code, -1, $"{n - MaxWarningsPerCode} more '{code}' warnings in {segment} not listed ({n} in all)") { Segment = segment });
         }
 
         var irregular = reader.Irregularity;
@@ -316,6 +413,8 @@ internal static class FcsReader
             warnings.Add(new FcsWarning("text-padding", absOffset + text.Length - 1, $"{segment} has padding after its final delimiter; ignored"));
         }
     }
+
+    private static string Shorten(string s) => s.Length > 60 ? string.Concat(s.AsSpan(0, 60), "…") : s;
 
     private static long KeyOffset(Dictionary<string, long> keyOffsets, string key, long fallback) =>
         keyOffsets.TryGetValue(key, out var at) ? at : fallback;
@@ -499,18 +598,67 @@ internal static class FcsReader
     /// <summary>
     /// The DATA segment [start, end] (absolute; (0, -1) when there is none), from the HEADER or from
     /// <c>$BEGINDATA</c>/<c>$ENDDATA</c>, checked against the file's length before any arithmetic can overflow.
-    /// Faults are reported where the offending offset is written (HEADER field or TEXT keyword).
+    /// Faults are reported where the offending offset is written (HEADER field or TEXT keyword). With
+    /// <see cref="FcsReadOptions.RepairDefects"/>, inconsistent offsets are resolved only when exactly one reading
+    /// holds exactly <c>$TOT</c> events inside the file without overlapping another segment.
+    /// <c>expectedBytes</c> gives the DATA bytes <c>$TOT</c> events need in a segment of a given length (the length
+    /// decides how odd bit widths are stored), or null when <c>$TOT</c> is not usable; <c>occupied</c> lists the
+    /// segments DATA cannot share (HEADER, TEXT, supplemental TEXT, ANALYSIS), relative to the dataset.
     /// </summary>
-    private static (long Start, long End) ResolveDataOffsets(FcsHeader header, FcsKeywords keywords, Dictionary<string, long> keyOffsets, long baseOffset, long textStart, int major, long length, FcsReadOptions options, List<FcsWarning> warnings)
+    private static (long Start, long End) ResolveDataOffsets(FcsHeader header, FcsKeywords keywords, Dictionary<string, long> keyOffsets, long baseOffset, long textStart, int major, long length, FcsReadOptions options, Func<long, long?> expectedBytes, IReadOnlyList<(long Start, long End, string Name)> occupied, List<FcsWarning> warnings)
     {
+        var repair = options.RepairDefects;
         var hasText = keywords.TryGetInt64("$BEGINDATA", out var tb) & keywords.TryGetInt64("$ENDDATA", out var te);
-        if (keywords.Contains("$BEGINDATA") && !hasText)
-        {
-            throw new FcsTextException(FcsSegment.Text, KeyOffset(keyOffsets, "$BEGINDATA", textStart), $"$BEGINDATA/$ENDDATA ('{keywords.GetValueOrDefault("$BEGINDATA")}'/'{keywords.GetValueOrDefault("$ENDDATA")}') are not whole numbers", "$BEGINDATA");
-        }
-
         var headerZero = header.DataStart == 0 && header.DataEnd == 0;
         var textZero = !hasText || (tb == 0 && te == 0);
+        var available = length - baseOffset;
+
+        // Why a candidate segment is not the DATA (null when it can be): inside the file, clear of every other
+        // segment, and exactly $TOT events long.
+        string? Unfit(long s, long e)
+        {
+            if (s < FcsHeader.Length || e < s)
+            {
+                return "is not a segment after the HEADER";
+            }
+
+            if (e >= available)
+            {
+                return $"ends past the end of the file ({length} bytes)";
+            }
+
+            foreach (var (os, oe, name) in occupied)
+            {
+                if (s <= oe && os <= e)
+                {
+                    return $"overlaps the {name} ({os}-{oe})";
+                }
+            }
+
+            var need = expectedBytes(e - s + 1);
+            return need is null ? "cannot be checked against $TOT" : need != e - s + 1 ? $"is {e - s + 1} bytes where $TOT events need {need}" : null;
+        }
+
+        if (keywords.Contains("$BEGINDATA") && !hasText)
+        {
+            var at = KeyOffset(keyOffsets, "$BEGINDATA", textStart);
+            var fault = $"$BEGINDATA/$ENDDATA ('{keywords.GetValueOrDefault("$BEGINDATA")}'/'{keywords.GetValueOrDefault("$ENDDATA")}') are not whole numbers";
+            if (repair && !headerZero)
+            {
+                // FlowJo 2.0 wrote '768I': the HEADER's own offsets decide, when they describe exactly the events.
+                var why = Unfit(header.DataStart, header.DataEnd);
+                if (why is null)
+                {
+                    warnings.Add(new FcsWarning("bad-data-offset-keyword", at, fault + $"; the HEADER DATA offsets {header.DataStart}-{header.DataEnd}, which hold exactly $TOT events, are used") { Segment = FcsSegment.Text, IsRepair = true });
+                    return Located(header.DataStart, header.DataEnd, fromText: false);
+                }
+
+                fault += $", and the HEADER DATA offsets {header.DataStart}-{header.DataEnd} cannot replace them (that segment {why})";
+            }
+
+            throw new FcsTextException(FcsSegment.Text, at, fault, "$BEGINDATA");
+        }
+
         long start, end;
         var fromText = false;
         if (headerZero && textZero)
@@ -535,7 +683,7 @@ internal static class FcsReader
                     throw new FcsTextException(FcsSegment.Text, textStart, $"{header.Version} requires $BEGINDATA and $ENDDATA, which are missing (HEADER says {header.DataStart}-{header.DataEnd})", "$BEGINDATA", nameof(FcsReadOptions.TolerateMissingBeginData));
                 }
 
-                warnings.Add(new FcsWarning("missing-begindata", textStart, "$BEGINDATA/$ENDDATA missing; HEADER DATA offsets used"));
+                warnings.Add(new FcsWarning("missing-begindata", textStart, "$BEGINDATA/$ENDDATA missing; HEADER DATA offsets used") { Segment = FcsSegment.Text, IsRepair = true });
             }
 
             (start, end) = (header.DataStart, header.DataEnd);
@@ -545,17 +693,35 @@ internal static class FcsReader
             var fault = $"DATA offsets disagree: HEADER says {header.DataStart}-{header.DataEnd}, $BEGINDATA/$ENDDATA say {tb}-{te}";
             if (options.PreferTextDataOffsets)
             {
-                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; TEXT offsets used"));
+                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; TEXT offsets used (PreferTextDataOffsets)") { Segment = FcsSegment.Header, IsRepair = true });
                 (start, end, fromText) = (tb, te, true);
             }
             else if (options.PreferHeaderDataOffsets)
             {
-                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; HEADER offsets used"));
+                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, fault + "; HEADER offsets used (PreferHeaderDataOffsets)") { Segment = FcsSegment.Header, IsRepair = true });
                 (start, end) = (header.DataStart, header.DataEnd);
+            }
+            else if (!repair)
+            {
+                throw new FcsOffsetException(FcsSegment.Header, baseOffset + 26, fault + " (PreferHeaderDataOffsets reads the HEADER's instead)", "$BEGINDATA", nameof(FcsReadOptions.PreferTextDataOffsets));
             }
             else
             {
-                throw new FcsOffsetException(FcsSegment.Header, baseOffset + 26, fault + " (PreferHeaderDataOffsets reads the HEADER's instead)", "$BEGINDATA", nameof(FcsReadOptions.PreferTextDataOffsets));
+                var headerWhy = Unfit(header.DataStart, header.DataEnd);
+                var textWhy = Unfit(tb, te);
+                if ((headerWhy is null) == (textWhy is null))
+                {
+                    var both = headerWhy is null
+                        ? "both segments hold exactly $TOT events inside the file and overlap no other segment, so either reading is possible"
+                        : $"neither segment holds the events: the HEADER's {headerWhy} and the TEXT's {textWhy}";
+                    throw new FcsOffsetException(FcsSegment.Header, baseOffset + 26, $"{fault}; {both}. PreferHeaderDataOffsets reads the HEADER's", "$BEGINDATA", nameof(FcsReadOptions.PreferTextDataOffsets));
+                }
+
+                fromText = textWhy is null;
+                (start, end) = fromText ? (tb, te) : (header.DataStart, header.DataEnd);
+                var chosen = fromText ? "$BEGINDATA/$ENDDATA" : "HEADER";
+                var other = fromText ? $"the HEADER's {headerWhy}" : $"the TEXT's {textWhy}";
+                warnings.Add(new FcsWarning("data-offset-discrepancy", baseOffset + 26, $"{fault}; the {chosen} offsets are used: that segment holds exactly $TOT events and overlaps no other segment, while {other}") { Segment = FcsSegment.Header, IsRepair = true });
             }
         }
         else
@@ -563,30 +729,44 @@ internal static class FcsReader
             (start, end, fromText) = (tb, te, true);
         }
 
-        var segment = fromText ? FcsSegment.Text : FcsSegment.Header;
-        var startAt = fromText ? KeyOffset(keyOffsets, "$BEGINDATA", textStart) : baseOffset + 26;
-        var endAt = fromText ? KeyOffset(keyOffsets, "$ENDDATA", textStart) : baseOffset + 34;
-        var keyword = fromText ? "$BEGINDATA" : null;
-        var relative = baseOffset > 0 ? $" (relative to the dataset at byte {baseOffset})" : "";
-        if (end < start || (start < FcsHeader.Length && !(start == 0 && end == 0)))
-        {
-            throw new FcsOffsetException(segment, startAt, $"DATA offsets {start}-{end}{relative} do not describe a segment after the HEADER", keyword);
-        }
+        return Located(start, end, fromText);
 
-        // Offsets come from the file as any 64-bit number: compare with what is left of it, never add first.
-        if (end >= length - baseOffset)
+        (long Start, long End) Located(long start, long end, bool fromText)
         {
-            var fault = $"DATA segment {start}-{end}{relative} ends past the end of the file ({length} bytes)";
-            if (end != length - baseOffset || !options.TolerateEndDataOffByOne)
+            var segment = fromText ? FcsSegment.Text : FcsSegment.Header;
+            var startAt = fromText ? KeyOffset(keyOffsets, "$BEGINDATA", textStart) : baseOffset + 26;
+            var endAt = fromText ? KeyOffset(keyOffsets, "$ENDDATA", textStart) : baseOffset + 34;
+            var keyword = fromText ? "$BEGINDATA" : null;
+            var relative = baseOffset > 0 ? $" (relative to the dataset at byte {baseOffset})" : "";
+            if (end < start || (start < FcsHeader.Length && !(start == 0 && end == 0)))
             {
-                throw new FcsOffsetException(segment, endAt, fault, fromText ? "$ENDDATA" : null, end == length - baseOffset ? nameof(FcsReadOptions.TolerateEndDataOffByOne) : null);
+                throw new FcsOffsetException(segment, startAt, $"DATA offsets {start}-{end}{relative} do not describe a segment after the HEADER", keyword);
             }
 
-            warnings.Add(new FcsWarning("end-data-past-eof", endAt, "DATA end offset points one byte past the end of the file; read up to the last byte"));
-            end--;
-        }
+            // Offsets come from the file as any 64-bit number: compare with what is left of it, never add first.
+            if (end >= available)
+            {
+                var fault = $"DATA segment {start}-{end}{relative} ends past the end of the file ({length} bytes)";
+                if (end == available && (options.TolerateEndDataOffByOne || repair))
+                {
+                    // Accuri C6 and Partec files: $ENDDATA counts one byte too many. Whether $TOT events fit is checked next.
+                    warnings.Add(new FcsWarning("end-data-past-eof", endAt, fault + "; read up to the last byte of the file") { Segment = segment, IsRepair = true });
+                    end--;
+                }
+                else if (options.TolerateTruncatedData && start < available)
+                {
+                    warnings.Add(new FcsWarning("data-past-eof", endAt, fault + $"; read up to the last byte of the file (TolerateTruncatedData)") { Segment = segment, IsRepair = true });
+                    end = available - 1;
+                }
+                else
+                {
+                    var option = end == available ? nameof(FcsReadOptions.TolerateEndDataOffByOne) : start < available ? nameof(FcsReadOptions.TolerateTruncatedData) : null;
+                    throw new FcsOffsetException(segment, endAt, end == available || start >= available ? fault : fault + " (a truncated copy?)", fromText ? "$ENDDATA" : null, option);
+                }
+            }
 
-        return end < start ? (0, -1) : (baseOffset + start, baseOffset + end);
+            return end < start ? (0, -1) : (baseOffset + start, baseOffset + end);
+        }
     }
 
     private static FcsDataLayout BuildLayout(List<FcsChannel> channels, ulong[] masks, FcsDataType dataType, bool littleEndian, int[]? permutation, FcsKeywords keywords, long dataLength, List<FcsWarning> warnings)
@@ -633,7 +813,7 @@ internal static class FcsReader
         return new FcsDataLayout { Slots = slots, Packed = packed, BitsPerEvent = offset, DelimitedAscii = false, LittleEndian = littleEndian, Permutation = permutation };
     }
 
-    private static int ResolveEventCount(FcsKeywords keywords, Dictionary<string, long> keyOffsets, long textStart, int major, FcsDataLayout layout, long dataLength, List<FcsWarning> warnings)
+    private static int ResolveEventCount(FcsKeywords keywords, Dictionary<string, long> keyOffsets, long textStart, int major, FcsDataLayout layout, long dataLength, FcsReadOptions options, List<FcsWarning> warnings)
     {
         if (keywords.TryGetValue("$TOT", out var totText))
         {
@@ -646,7 +826,17 @@ internal static class FcsReader
             var need = layout.DelimitedAscii ? tot * layout.Slots.Length : layout.DataBytesFor(tot);
             if (need > dataLength)
             {
-                throw new FcsDataException(FcsSegment.Text, KeyOffset(keyOffsets, "$TOT", textStart), $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}", "$TOT");
+                // A truncated copy: the events that are whole can be read, but only when asked (events are lost).
+                var present = layout.DelimitedAscii || layout.BitsPerEvent == 0 ? -1 : dataLength * 8 / layout.BitsPerEvent;
+                var fault = $"$TOT={tot} events need {need} DATA bytes but the DATA segment has {dataLength}"
+                    + (present >= 0 ? $" ({present} whole events): the DATA ends before the last event" : "");
+                if (options.TolerateTruncatedData && present >= 0)
+                {
+                    warnings.Add(new FcsWarning("truncated-data", KeyOffset(keyOffsets, "$TOT", textStart), fault + $"; the {present} whole events are read and {tot - present} are lost (TolerateTruncatedData)") { Segment = FcsSegment.Data, IsRepair = true });
+                    return (int)present;
+                }
+
+                throw new FcsDataException(FcsSegment.Text, KeyOffset(keyOffsets, "$TOT", textStart), fault, "$TOT", present >= 0 ? nameof(FcsReadOptions.TolerateTruncatedData) : null);
             }
 
             return (int)tot;
@@ -677,23 +867,25 @@ internal static class FcsReader
         }
 
         var fault = $"DATA segment is {dataLength} bytes but $TOT={tot} events of {layout.BitsPerEvent / 8.0:0.###} bytes are {expected}";
+        // $TOT is the count the instrument wrote; bytes after its events (MACSQuant, LSRII, Partec, Accuri and
+        // CytoPy write one or more) cannot change which events are read, so they are repaired by default.
         if (surplus == 1)
         {
-            if (!options.TolerateEndDataOffByOne && !options.TolerateExtraDataBytes)
+            if (!options.TolerateEndDataOffByOne && !options.TolerateExtraDataBytes && !options.RepairDefects)
             {
                 throw new FcsOffsetException(FcsSegment.Data, dataStart + dataLength - 1, fault + " ($ENDDATA points one byte past the last event)", "$ENDDATA", nameof(FcsReadOptions.TolerateEndDataOffByOne));
             }
 
-            warnings.Add(new FcsWarning("end-data-off-by-one", dataStart + dataLength - 1, fault + "; the last byte is ignored"));
+            warnings.Add(new FcsWarning("end-data-off-by-one", dataStart + dataLength - 1, fault + $"; $TOT={tot} events are read and the last byte is ignored") { Segment = FcsSegment.Data, IsRepair = true });
             return;
         }
 
-        if (!options.TolerateExtraDataBytes)
+        if (!options.TolerateExtraDataBytes && !options.RepairDefects)
         {
             throw new FcsOffsetException(FcsSegment.Data, dataStart + expected, fault + $" ({surplus} bytes unaccounted for)", "$ENDDATA", nameof(FcsReadOptions.TolerateExtraDataBytes));
         }
 
-        warnings.Add(new FcsWarning("extra-data-bytes", dataStart + expected, fault + $"; {surplus} surplus bytes ignored"));
+        warnings.Add(new FcsWarning("extra-data-bytes", dataStart + expected, fault + $"; $TOT={tot} events are read and the {surplus} surplus bytes ignored") { Segment = FcsSegment.Data, IsRepair = true });
     }
 
     private static FcsAnalysis? ReadAnalysis(FcsSource source, FcsHeader header, FcsKeywords keywords, long baseOffset, FcsReadOptions options, List<FcsWarning> warnings)

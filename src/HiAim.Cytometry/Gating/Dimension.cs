@@ -8,7 +8,9 @@ public static class CompensationRef
     /// <summary>Channel values as measured (no compensation).</summary>
     public const string Uncompensated = "uncompensated";
 
-    /// <summary>The file's own spillover (<c>$SPILLOVER</c>/<c>$SPILL</c>/<c>$COMP</c>); a file without one is used uncompensated.</summary>
+    /// <summary>The file's own spillover (<c>$SPILLOVER</c>/<c>SPILL</c>/<c>$COMP</c>/<c>$DFCiTOj</c>): a file without one is
+    /// gated uncompensated with a warning (<see cref="GatingResult.Warnings"/>); one whose spillover cannot be applied fails
+    /// with <see cref="Compensation.CompensationException"/>.</summary>
     public const string File = "FCS";
 }
 

@@ -20,6 +20,7 @@ internal sealed record PlacedColumns(float[][]? FileCompensated, IReadOnlyDictio
 internal sealed class GateContext
 {
     private readonly EventMatrix _events;
+    private readonly FileSpillover _file;
     private readonly Spillover? _fileSpillover;
     private readonly IReadOnlyDictionary<string, SpectrumMatrix> _matrices;
     private readonly Dictionary<string, float[]> _dimensions = new(StringComparer.Ordinal);
@@ -28,10 +29,16 @@ internal sealed class GateContext
     private readonly ColumnPool? _pool;
 
     public GateContext(EventMatrix events, Spillover? fileSpillover, IReadOnlyDictionary<string, SpectrumMatrix> matrices, ColumnPool? pool = null, PlacedColumns? placed = null)
+        : this(events, FileSpillover.Of(fileSpillover), matrices, pool, placed)
+    {
+    }
+
+    public GateContext(EventMatrix events, FileSpillover file, IReadOnlyDictionary<string, SpectrumMatrix> matrices, ColumnPool? pool = null, PlacedColumns? placed = null)
     {
         _pool = pool;
         _events = events;
-        _fileSpillover = fileSpillover;
+        _file = file;
+        var fileSpillover = _fileSpillover = file.Channels;
         _matrices = matrices;
         if (placed is not null)
         {
@@ -111,6 +118,12 @@ internal sealed class GateContext
                 return Raw(name, gate);
             case CompensationRef.File:
             {
+                if (_file.Problem is { } problem)
+                {
+                    throw new CompensationException($"{(gate is null ? string.Empty : $"Gate '{gate.Id}': ")}compensation-ref \"FCS\" asks for the file's spillover, which cannot be applied: {problem}");
+                }
+
+                // No matrix, or one the instrument already applied: the stored values (GatingStrategy.Apply warns).
                 if (_fileSpillover is null)
                 {
                     return Raw(name, gate);
@@ -150,8 +163,18 @@ internal sealed class GateContext
             columns[i] = NewColumn(raw[i].Length);
         }
 
+        double[] inverse;
+        try
+        {
+            inverse = spillover.InverseRowMajor();
+        }
+        catch (CompensationException e) when (gate is not null)
+        {
+            throw new CompensationException($"Gate '{gate.Id}': compensation-ref \"{key}\": {e.Message}", e);
+        }
+
         // Out of place: the raw columns are shared with the sample (and other compensations), so they stay as they are.
-        CompensationExtensions.Apply(raw, columns, EventCount, spillover.InverseRowMajor(), CompensateKernels.Best);
+        CompensationExtensions.Apply(raw, columns, EventCount, inverse, CompensateKernels.Best);
         _compensated[key] = columns;
         StageClock.Stop(Stage.Compensate, clock);
         return columns;

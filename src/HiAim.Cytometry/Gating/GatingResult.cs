@@ -8,10 +8,11 @@ public sealed class GatingResult
     private readonly GateContext _context;
     private readonly Dictionary<string, PopulationResult> _byId;
 
-    internal GatingResult(GateContext context, IReadOnlyList<PopulationResult> populations)
+    internal GatingResult(GateContext context, IReadOnlyList<PopulationResult> populations, IReadOnlyList<string>? warnings = null)
     {
         _context = context;
         Populations = populations;
+        Warnings = warnings ?? [];
         _byId = populations.ToDictionary(p => p.Id, StringComparer.Ordinal);
     }
 
@@ -20,6 +21,13 @@ public sealed class GatingResult
 
     /// <summary>Every population, in the strategy's order.</summary>
     public IReadOnlyList<PopulationResult> Populations { get; }
+
+    /// <summary>
+    /// What the result should be read with: e.g. dimensions with compensation-ref <c>FCS</c> gated uncompensated because
+    /// the file has no spillover keyword (as Gating-ML 2.0 specifies), or gated as stored because the instrument compensated
+    /// them at acquisition. Empty when there is nothing to say.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Number of distinct dimensions (channel, compensation, transform) computed for this sample.</summary>
     public int DimensionsComputed => _context.DimensionCount;

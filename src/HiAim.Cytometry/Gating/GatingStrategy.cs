@@ -173,19 +173,44 @@ public sealed class GatingStrategy
 
     /// <summary>Applies the strategy to channel values.</summary>
     /// <param name="events">Channel values (scaled as FCS specifies; see <see cref="FcsFile.ToChannelValues"/>).</param>
-    /// <param name="fileSpillover">The sample's own spillover, used by dimensions with compensation "FCS"; null means none.</param>
+    /// <param name="fileSpillover">The sample's own spillover over its channel names, used by dimensions with compensation
+    /// "FCS"; null means none (those dimensions are then gated uncompensated, with a warning in <see cref="GatingResult.Warnings"/>).</param>
     /// <returns>Every population's membership and counts.</returns>
     /// <exception cref="GatingException">The strategy is invalid or the sample lacks a channel it needs.</exception>
-    public GatingResult Apply(EventMatrix events, Spillover? fileSpillover = null) => Apply(events, fileSpillover, null);
+    /// <exception cref="CompensationException">A compensation the strategy asks for cannot be applied (a singular matrix).</exception>
+    public GatingResult Apply(EventMatrix events, Spillover? fileSpillover = null) => Apply(events, FileSpillover.Of(fileSpillover), null);
 
-    /// <summary>As <see cref="Apply(EventMatrix, Spillover?)"/>, computed dimensions and population words taken from
-    /// <paramref name="pool"/>: the result's statistics and members are valid only until the pool is reset (population counts stay valid).</summary>
-    internal GatingResult Apply(EventMatrix events, Spillover? fileSpillover, ColumnPool? pool, PlacedColumns? placed = null)
+    /// <summary>As <see cref="Apply(EventMatrix, Spillover?)"/>, the file's spillover as read (which may be refused or
+    /// already applied), computed dimensions and population words taken from <paramref name="pool"/>: the result's
+    /// statistics and members are valid only until the pool is reset (population counts stay valid).</summary>
+    internal GatingResult Apply(EventMatrix events, FileSpillover file, ColumnPool? pool, PlacedColumns? placed = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         // Validated and ordered once per strategy, not once per sample; Add starts over.
         var order = _order ??= EvaluationOrder();
-        var context = new GateContext(events, fileSpillover, _matrices, pool, placed);
+        var warnings = new List<string>();
+        var dimensions = _gates.SelectMany(g => g.Dimensions).ToList();
+        var fileDimension = dimensions.Find(d => d.Compensation == CompensationRef.File);
+        if (fileDimension is not null)
+        {
+            // Refused before any gate runs: a spillover that is there but cannot be applied fails the sample, whichever gate asks first.
+            if (file.Problem is { } problem)
+            {
+                throw new CompensationException($"compensation-ref \"FCS\" (dimension {fileDimension}) asks for the file's spillover, which cannot be applied: {problem}");
+            }
+
+            if (file.FileRefWarning() is { } warning)
+            {
+                warnings.Add(warning);
+            }
+        }
+
+        if (file.AtAcquisition && dimensions.Where(d => d.Compensation == CompensationRef.Uncompensated).SelectMany(DimensionChannels).Intersect(file.DetectorChannels).FirstOrDefault() is { } compensated)
+        {
+            warnings.Add($"compensation-ref \"uncompensated\": {compensated} holds values the instrument compensated at acquisition ({file.Source}); Beckman writes the uncompensated detector values as the FCS 3.0 dataset that follows, when there is one.");
+        }
+
+        var context = new GateContext(events, file, _matrices, pool, placed);
         foreach (var gate in order)
         {
             var tests = gate.Test(context);
@@ -201,22 +226,29 @@ public sealed class GatingStrategy
             .SelectMany(g => g.PopulationIds.Select(id => (Id: id, g.ParentId)))
             .Select(p => new PopulationResult(p.Id, p.ParentId, context.Population(p.Id), p.ParentId is null ? null : context.Population(p.ParentId)))
             .ToList();
-        return new GatingResult(context, populations);
+        return new GatingResult(context, populations, warnings);
     }
 
-    /// <summary>Applies the strategy to an FCS sample: its channel values and its own spillover.</summary>
+    /// <summary>Applies the strategy to an FCS sample: its channel values and its own spillover (for compensation-ref
+    /// "FCS": applied, gated as stored when the instrument applied it, or uncompensated with a warning when there is none).</summary>
     /// <param name="sample">The sample.</param>
     /// <returns>Every population's membership and counts.</returns>
+    /// <exception cref="GatingException">The strategy is invalid or the sample lacks a channel it needs.</exception>
+    /// <exception cref="CompensationException">The strategy reads "FCS" dimensions and the sample's spillover cannot be
+    /// applied (<see cref="FcsFile.SpilloverProblem"/>, or a singular matrix).</exception>
     public GatingResult Apply(FcsFile sample) => Apply(sample, null);
 
     /// <summary>As <see cref="Apply(FcsFile)"/>, computed dimensions taken from <paramref name="pool"/> (see
-    /// <see cref="Apply(EventMatrix, Spillover?, ColumnPool?, PlacedColumns?)"/>) or already in <paramref name="placed"/>.</summary>
+    /// <see cref="Apply(EventMatrix, FileSpillover, ColumnPool?, PlacedColumns?)"/>) or already in <paramref name="placed"/>.</summary>
     internal GatingResult Apply(FcsFile sample, ColumnPool? pool, PlacedColumns? placed = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         // Gating only reads its input columns (compensation and transforms write new arrays): share the unscaled ones.
-        return Apply(sample.ChannelValues(shareUnscaled: true, pool), sample.Spillover, pool, placed);
+        return Apply(sample.ChannelValues(shareUnscaled: true, pool), sample.FileCompensation, pool, placed);
     }
+
+    private static IEnumerable<string> DimensionChannels(Dimension d) =>
+        d.Channel is { } c ? [c] : [d.Ratio!.Numerator, d.Ratio.Denominator];
 
     private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)
     {

@@ -38,7 +38,10 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         _compensation?.Dispose();
         _compensation = null;
         var events = file.Events;
-        var spillover = file.Spillover;
+        // The matrix as it applies to this dataset's channels: none when the file has none, when the instrument applied it
+        // (stored values are then the "FCS" values) or when it cannot be applied (gating then fails the sample).
+        var spillover = file.FileCompensation.Channels;
+        var refused = file.FileCompensation.Problem is not null;
         var all = strategy.Gates.SelectMany(g => g.Dimensions).ToList();
 
         // Whole compensated columns only when a gate reads compensated detector values that are not then
@@ -50,7 +53,8 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var dimension in all)
         {
-            if (dimension.Ratio is not null || dimension.Channel is not { } name || dimensions.ContainsKey(dimension.Key))
+            if (dimension.Ratio is not null || dimension.Channel is not { } name || dimensions.ContainsKey(dimension.Key)
+                || (refused && dimension.Compensation == CompensationRef.File))
             {
                 continue;
             }
@@ -151,7 +155,7 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         {
             inverse = spillover.InverseRowMajor();
         }
-        catch (InvalidOperationException)
+        catch (CompensationException)
         {
             return false; // singular: gating reports it when a gate asks for the compensated values
         }

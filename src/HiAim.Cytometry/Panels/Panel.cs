@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
@@ -147,7 +148,7 @@ public sealed class Panel
     /// <param name="options">Bead count, volume, channel overrides; null = from the file.</param>
     /// <returns>The result, including the placed strategy (exportable with <see cref="Gating.GatingML.Save"/>).</returns>
     /// <exception cref="MarkerNotFoundException">A marker has no channel.</exception>
-    /// <exception cref="PanelException">A gate cannot be placed.</exception>
+    /// <exception cref="PanelException">A gate cannot be placed, or the sample has a spillover that cannot be applied.</exception>
     public TbnkResult Analyze(FcsFile sample, PanelRunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
@@ -155,7 +156,7 @@ public sealed class Panel
         var name = SampleName(sample, options);
         var channels = ResolveChannels(sample.Channels, options.ChannelOverrides, name);
         var values = sample.ToChannelValues();
-        var spillover = sample.Spillover;
+        var spillover = SampleSpillover(sample, name);
         if (Template is StrategyTemplate fixedGates)
         {
             // A marker-named strategy: bind this sample's channels to the markers, then gate.
@@ -164,7 +165,7 @@ public sealed class Panel
         }
 
         var (strategy, placed) = Template.PlaceWithColumns(values, spillover, channels, name);
-        var gated = strategy.Apply(values, spillover, pool: null, placed);
+        var gated = strategy.Apply(values, FileSpillover.Of(spillover), pool: null, placed);
         return Report(sample, options, name, values, strategy, gated, Template.ReportedPopulations.Select(p => (p, p)).ToList());
     }
 
@@ -177,7 +178,7 @@ public sealed class Panel
     /// <param name="strategy">The strategy; its dimensions name the file's channels ($PnN).</param>
     /// <param name="options">Bead count, volume, population ids; null = from the file and by name.</param>
     /// <returns>The result; <see cref="TbnkResult.Strategy"/> is <paramref name="strategy"/>.</returns>
-    /// <exception cref="PanelException">The strategy has no <c>Lymphocytes</c> population (or its mapped id), or a mapped id is missing.</exception>
+    /// <exception cref="PanelException">The strategy has no <c>Lymphocytes</c> population (or its mapped id), a mapped id is missing, or the sample has a spillover that cannot be applied.</exception>
     /// <exception cref="GatingException">The strategy names a channel the file lacks.</exception>
     public TbnkResult Analyze(FcsFile sample, GatingStrategy strategy, PanelRunOptions? options = null)
     {
@@ -208,7 +209,16 @@ public sealed class Panel
         }
 
         var values = sample.ToChannelValues();
-        var gated = strategy.Apply(values, sample.Spillover);
+        GatingResult gated;
+        try
+        {
+            gated = strategy.Apply(values, sample.FileCompensation, pool: null);
+        }
+        catch (CompensationException e)
+        {
+            throw new PanelException($"Sample '{name}': {e.Message}", e);
+        }
+
         return Report(sample, options, name, values, strategy, gated, reported);
     }
 
@@ -294,6 +304,26 @@ public sealed class Panel
             {
                 throw new PanelException($"Panel definition {path}: {e.Message}", e);
             }
+        }
+    }
+
+    /// <summary>The sample's spillover over its channels, inverted now (the templates compensate every detector); null when it
+    /// has none, or when the instrument already compensated the stored values.</summary>
+    /// <exception cref="PanelException">The sample has a spillover that cannot be applied (the message says why).</exception>
+    private static Spillover? SampleSpillover(FcsFile sample, string name)
+    {
+        if (sample.CompensatedAtAcquisition)
+        {
+            return null;
+        }
+
+        try
+        {
+            return sample.SpilloverToApply();
+        }
+        catch (CompensationException e)
+        {
+            throw new PanelException($"Sample '{name}': {e.Message}", e);
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class ColumnPoolTests
         {
             var sample = Sample(events, seed);
             var expected = strategy.Apply(sample, spillover).Populations.Select(p => (p.Id, p.Count)).ToArray();
-            var pooled = strategy.Apply(sample, spillover, pool).Populations.Select(p => (p.Id, p.Count)).ToArray();
+            var pooled = strategy.Apply(sample, FileSpillover.Of(spillover), pool).Populations.Select(p => (p.Id, p.Count)).ToArray();
             Assert.Equal(expected, pooled);
             Assert.Contains(expected, p => p.Count > 0);
             pool.Reset();
@@ -64,7 +64,7 @@ public sealed class ColumnPoolTests
         {
             var sample = Sample(events, seed);
             var expected = strategy.Apply(sample).Populations.Select(p => (p.Id, p.Count, p.Members.ToIndices())).ToArray();
-            var pooled = strategy.Apply(sample, null, pool).Populations.Select(p => (p.Id, p.Count, p.Members.ToIndices())).ToArray();
+            var pooled = strategy.Apply(sample, FileSpillover.None, pool).Populations.Select(p => (p.Id, p.Count, p.Members.ToIndices())).ToArray();
             Assert.Equal(expected.Length, pooled.Length);
             for (var i = 0; i < expected.Length; i++)
             {

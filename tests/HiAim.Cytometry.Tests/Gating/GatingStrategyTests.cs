@@ -152,8 +152,23 @@ public sealed class GatingStrategyTests
         var r = strategy.Apply(events, spill);
         Assert.Equal([2], r["BPos"].Members.ToIndices());
         Assert.Equal(2, r.DimensionsComputed);
-        // Without the spillover, "FCS" means uncompensated.
-        Assert.Equal(4, strategy.Apply(events)["BPos"].Count);
+        Assert.Empty(r.Warnings);
+        // Without the spillover, "FCS" means uncompensated (Gating-ML 2.0), and the result says so.
+        var none = strategy.Apply(events);
+        Assert.Equal(4, none["BPos"].Count);
+        Assert.Contains(none.Warnings, w => w.Contains("gated uncompensated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_singular_file_spillover_fails_with_the_gate_named()
+    {
+        var events = new EventMatrix(["A", "B"], [new float[] { 1, 2 }, new float[] { 3, 4 }]);
+        var singular = new Spillover(["A", "B"], new double[,] { { 1, 1 }, { 1, 1 } }, "$SPILLOVER");
+        var strategy = new GatingStrategy().Add(new RectangleGate("BPos", null, new GateRange(new Dimension("B", CompensationRef.File), 1, null)));
+        var e = Assert.Throws<CompensationException>(() => strategy.Apply(events, singular));
+        Assert.Contains("Gate 'BPos'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("$SPILLOVER", e.Message, StringComparison.Ordinal);
+        Assert.Contains("singular", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
