@@ -56,7 +56,10 @@ fcs | gatingml)
   # process, and SharpFuzz's in-process fork server goes with it. AFL_DEBUG_CHILD keeps the harness's stderr in the
   # log, so a .NET fatal error (stack overflow, fail-fast) that stops afl-fuzz is there to read.
   export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_SKIP_CRASHES=1 AFL_DEBUG_CHILD=1
-  exec nice -n 10 afl-fuzz -i "$input" -o "$out" -E "$executions" -t "${HIAIM_FUZZ_TIMEOUT_MS:-5000}" -m none \
+  # Tokens of the format (FCS keywords, Gating-ML element and attribute names) for afl-fuzz to splice in.
+  dict=()
+  [ "${HIAIM_FUZZ_NO_DICT:-}" = 1 ] || dict=(-x "$root/tests/HiAim.Cytometry.Fuzz/dictionaries/$target.dict")
+  exec nice -n 10 afl-fuzz -i "$input" -o "$out" -E "$executions" -t "${HIAIM_FUZZ_TIMEOUT_MS:-5000}" -m none "${dict[@]}" \
     -- dotnet "$out/bin/HiAim.Cytometry.Fuzz.dll" "$target"
   ;;
 esac

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
@@ -11,8 +12,9 @@ namespace HiAim.Cytometry.Fuzz;
 /// SharpFuzz harness for afl-fuzz (see README.md and tools/fuzz.sh). Each target reads one input and lets
 /// through only the library's documented exceptions; anything else escapes and afl-fuzz records a crash.
 /// <list type="bullet">
-/// <item><c>fcs</c>: <see cref="FcsFile.Read(ReadOnlyMemory{byte}, FcsReadOptions?)"/> with default and lenient
-/// options, dataset 1, <see cref="FcsFile.ListDatasets(ReadOnlyMemory{byte}, FcsReadOptions?)"/> and channel values.</item>
+/// <item><c>fcs</c>: <see cref="FcsFile.Read(ReadOnlyMemory{byte}, FcsReadOptions?)"/> with default, strict and lenient
+/// options (then channel values and the spillover to apply), dataset 1 and
+/// <see cref="FcsFile.ListDatasets(ReadOnlyMemory{byte}, FcsReadOptions?)"/>.</item>
 /// <item><c>gatingml</c>: <see cref="GatingML.Read"/>; what loads is written back and must load again.</item>
 /// </list>
 /// </summary>
@@ -97,10 +99,15 @@ internal static class Program
             {
                 var file = FcsFile.Read(bytes, options);
                 _ = file.ToChannelValues();
+                _ = file.SpilloverToApply();
             }
             catch (FcsFormatException e)
             {
                 CheckLocated(e, bytes.Length);
+            }
+            catch (CompensationException)
+            {
+                // Documented: a spillover that cannot be applied (SpilloverProblem, applied at acquisition, singular).
             }
         }
 
@@ -174,6 +181,10 @@ internal static class Program
         }
         catch (GatingException)
         {
+        }
+        catch (CompensationException)
+        {
+            // Documented: a spectrum matrix of the strategy that cannot be applied (singular).
         }
     }
 
