@@ -129,4 +129,17 @@ public sealed class CliGateTests
         Assert.Equal(2, Hiaim("gate", "--strategy", Gml("gml_range_gate.xml")).Code);
         Assert.Equal(2, Hiaim("gate", Data1, "--strategy", Gml("gml_range_gate.xml"), "--json", "--csv").Code);
     }
+
+    [Fact]
+    public void Probe_D4_50k_nested_elements_exits_2_with_one_located_line()
+    {
+        // Was: "Stack overflow." and exit 134.
+        var probe = Path.Combine(SharedData.RequirePath(), "data", "probes", "D4_gatingml_nesting_50k.xml");
+        var (code, output, err) = Hiaim("gate", Data1, "--strategy", probe);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Contains("<x:w> at line 3, position ", err, StringComparison.Ordinal);
+        Assert.Contains("nested more than 256 deep", err, StringComparison.Ordinal);
+    }
 }
