@@ -46,7 +46,7 @@ internal static class CountCommand
             }
             catch (Exception e) when (e is GatingMLException or IOException or UnauthorizedAccessException)
             {
-                throw new CliException($"{strategyPath}: {HiaimCli.OneLine(e.Message)}");
+                throw new CliException($"{strategyPath}: {HiaimCli.OneLine(e.Message)}", inputError: true);
             }
         }
 
@@ -60,7 +60,7 @@ internal static class CountCommand
             }
             catch (Exception e) when (e is SampleSheetException or IOException or UnauthorizedAccessException)
             {
-                throw new CliException(e is FileNotFoundException ? $"sample sheet {sheetPath} not found" : HiaimCli.OneLine(e.Message));
+                throw new CliException(e is FileNotFoundException ? $"sample sheet {sheetPath} not found" : HiaimCli.OneLine(e.Message), inputError: true);
             }
         }
 
@@ -111,7 +111,7 @@ internal static class CountCommand
                     .Order(StringComparer.Ordinal).ToList();
                 if (found.Count == 0)
                 {
-                    throw new CliException($"{p}: the folder has no .fcs files");
+                    throw new CliException($"{p}: the folder has no .fcs files", inputError: true);
                 }
 
                 files.AddRange(found);
@@ -308,7 +308,7 @@ internal static class CountCommand
             }
             catch (PanelException e)
             {
-                throw new CliException(e.Message.ReplaceLineEndings(" "));
+                throw new CliException(HiaimCli.OneLine(e.Message), inputError: true);
             }
         }
 

@@ -402,7 +402,7 @@ internal static class HiaimCli
         }
         catch (CliException e)
         {
-            return UsageError(stderr, "count", e.Message);
+            return e.InputError ? Failed(null, e, stderr) : UsageError(stderr, "count", e.Message);
         }
 
         return Guarded(request.Output, stderr, () => CountCommand.Run(request, stdout, stderr));
@@ -451,7 +451,7 @@ internal static class HiaimCli
         }
         catch (CliException e)
         {
-            return UsageError(stderr, "demo", e.Message);
+            return e.InputError ? Failed(null, e, stderr) : UsageError(stderr, "demo", e.Message);
         }
 
         return Guarded(request.Directory, stderr, () => DemoCommand.Run(request, stdout, stderr));

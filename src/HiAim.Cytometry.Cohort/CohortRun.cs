@@ -255,7 +255,7 @@ public static class CohortRun
         }
         catch (IOException e)
         {
-            throw new CohortException($"Output folder {outputDirectory} is in use by another hiaim count (lock {path} is held): wait for it to finish, or give another --out. ({e.Message.ReplaceLineEndings(" ")})", e);
+            throw new CohortException($"Output folder {outputDirectory} is in use by another hiaim count (lock {path} is held): wait for it to finish, or give another --out.", e);
         }
         catch (UnauthorizedAccessException e)
         {

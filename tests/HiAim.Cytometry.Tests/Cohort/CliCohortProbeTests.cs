@@ -20,6 +20,7 @@ public sealed class CliCohortProbeTests
             var (code, _, err) = Hiaim("count", CohortFixture.Small, "--sample-sheet", Probe("D5_sheet_columns_clash.csv"), "--out", output);
             Assert.Equal(2, code);
             CliBadInputAllCommandsTests.AssertOneLine(err, ["count"]);
+            Assert.Single(err.TrimEnd().Split('\n')); // a bad sheet is not an argument error: no pointer to --help
             foreach (var column in (string[])["sha256", "events", "error", "qc_flags", "NK_per_uL"])
             {
                 Assert.Contains($"'{column}'", err, StringComparison.Ordinal);
