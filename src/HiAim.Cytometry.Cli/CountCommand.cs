@@ -60,7 +60,14 @@ internal static class CountCommand
             }
             catch (Exception e) when (e is SampleSheetException or IOException or UnauthorizedAccessException)
             {
-                throw new CliException(e is FileNotFoundException ? $"sample sheet {sheetPath} not found" : HiaimCli.OneLine(e.Message), inputError: true);
+                throw new CliException(
+                    e switch
+                    {
+                        FileNotFoundException => $"sample sheet {sheetPath} not found",
+                        SampleSheetException => HiaimCli.OneLine(e.Message),
+                        _ => $"sample sheet {sheetPath}: {HiaimCli.OneLine(e.Message)}",
+                    },
+                    inputError: true);
             }
         }
 

@@ -379,21 +379,21 @@ public static class CohortRun
     {
         if (Directory.Exists(path))
         {
-            throw new IOException($"{path} is a directory, not an FCS file");
+            throw new IOException("is a directory, not an FCS file");
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var length = stream.Length;
         if (length > Array.MaxLength)
         {
-            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{path}: {length} bytes is more than one file can be read into memory"));
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{length} bytes is more than one file can be read into memory"));
         }
 
         var bytes = new byte[length];
         stream.ReadExactly(bytes);
         if (stream.ReadByte() >= 0)
         {
-            throw new IOException($"{path}: not a regular file (it has more bytes than its size says, like /dev/zero or a pipe)");
+            throw new IOException("not a regular file (it has more bytes than its size says, like /dev/zero or a pipe)");
         }
 
         return bytes;

@@ -231,6 +231,7 @@ public sealed class SampleSheet
     private static void CheckColumns(List<string> header, string source, int lineNo, List<string> unknown)
     {
         var errors = new List<string>();
+        var clashes = new List<string>();
         foreach (var h in header)
         {
             if (KnownColumns.Contains(h, StringComparer.OrdinalIgnoreCase))
@@ -240,7 +241,7 @@ public sealed class SampleSheet
 
             if (OutputColumns.Contains(h, StringComparer.OrdinalIgnoreCase) || OutputSuffixes.Any(s => h.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
             {
-                errors.Add($"column '{Clip(h)}' clashes with a column that hiaim count writes to counts.csv ({string.Join(", ", OutputColumns)}, POPULATION{string.Join("/", OutputSuffixes)}): rename it");
+                clashes.Add($"'{Clip(h)}'");
             }
             else if (LooksLike(h) is { } like)
             {
@@ -250,6 +251,11 @@ public sealed class SampleSheet
             {
                 unknown.Add(h);
             }
+        }
+
+        if (clashes.Count > 0)
+        {
+            errors.Insert(0, $"column{(clashes.Count == 1 ? string.Empty : "s")} {string.Join(", ", clashes)} clash{(clashes.Count == 1 ? "es" : string.Empty)} with the columns that hiaim count writes to counts.csv ({string.Join(", ", OutputColumns)}, POPULATION{string.Join("/", OutputSuffixes)}): rename {(clashes.Count == 1 ? "it" : "them")}");
         }
 
         if (errors.Count > 0)

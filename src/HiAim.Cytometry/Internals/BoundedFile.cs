@@ -20,7 +20,7 @@ internal static class BoundedFile
     {
         if (Directory.Exists(path))
         {
-            throw new IOException($"{path}: is a directory, not a {what}");
+            throw new IOException($"is a directory, not a {what}");
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -31,7 +31,8 @@ internal static class BoundedFile
         {
             if (buffer.Length + read > maxBytes)
             {
-                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{path}: larger than the {maxBytes >> 20} MiB limit for a {what} (or not a regular file)"));
+                // No path in the message: every caller names the file it was reading.
+                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"larger than the {maxBytes >> 20} MiB limit for a {what} (or not a regular file)"));
             }
 
             buffer.Write(chunk, 0, read);

@@ -40,7 +40,7 @@ public sealed class SampleSheetCheckTests
     public void A_column_that_clashes_with_an_output_column_is_an_error(string column)
     {
         var e = Assert.Throws<SampleSheetException>(() => Parse($"file,{column}\nx.fcs,1\n"));
-        Assert.Contains($"'{column}' clashes", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"column '{column}' clashes with the columns that hiaim count writes", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
