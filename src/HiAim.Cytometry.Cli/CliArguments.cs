@@ -10,6 +10,7 @@ internal sealed class CliArguments
     public static readonly string[] LenienceFlags =
     [
         "--lenient", "--prefer-text-offsets", "--prefer-header-offsets", "--tolerate-off-by-one", "--tolerate-extra-bytes", "--tolerate-missing-begindata",
+        "--tolerate-truncated", "--allow-unknown-version", "--strict",
     ];
 
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
@@ -121,8 +122,15 @@ internal sealed class CliArguments
             return null;
         }
 
+        if (Has("--strict") && Has("--lenient"))
+        {
+            error = "--strict and --lenient exclude each other";
+            return null;
+        }
+
         // --lenient is FcsReadOptions.Lenient; an explicit --prefer-header-offsets replaces its TEXT-offset preference.
-        var options = (Has("--lenient") ? FcsReadOptions.Lenient : FcsReadOptions.Default) with { Dataset = dataset };
+        // --strict only stops the silent repairs: a lenience flag named with it is still a deliberate choice.
+        var options = (Has("--lenient") ? FcsReadOptions.Lenient : Has("--strict") ? FcsReadOptions.Strict : FcsReadOptions.Default) with { Dataset = dataset };
         return options with
         {
             PreferTextDataOffsets = (options.PreferTextDataOffsets && !preferHeader) || preferText,
@@ -130,6 +138,8 @@ internal sealed class CliArguments
             TolerateEndDataOffByOne = options.TolerateEndDataOffByOne || Has("--tolerate-off-by-one"),
             TolerateExtraDataBytes = options.TolerateExtraDataBytes || Has("--tolerate-extra-bytes"),
             TolerateMissingBeginData = options.TolerateMissingBeginData || Has("--tolerate-missing-begindata"),
+            TolerateTruncatedData = options.TolerateTruncatedData || Has("--tolerate-truncated"),
+            AllowUnknownVersion = options.AllowUnknownVersion || Has("--allow-unknown-version"),
         };
     }
 }

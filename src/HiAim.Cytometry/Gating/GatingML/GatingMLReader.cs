@@ -499,7 +499,7 @@ internal sealed class GatingMLReader
             return v;
         }
 
-        throw Fail(e, $"bad number '{text.Trim()}' in {what} (expected a finite decimal number).");
+        throw Fail(e, $"bad number '{Internals.Echo.Clip(text.Trim())}' in {what} (expected a finite decimal number).");
     }
 
     private static string Prefix(XElement e, XNamespace ns) => e.GetPrefixOfNamespace(ns) ?? (ns == G ? "gating" : ns == T ? "transforms" : "data-type");
