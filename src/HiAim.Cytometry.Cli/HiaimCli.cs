@@ -500,9 +500,12 @@ internal static class HiaimCli
         {
             case FcsFormatException f:
                 var flag = f.LenienceOption is null ? null : FlagFor(f.LenienceOption);
-                return ($"{OneLine(f.Message)}{(flag is null ? string.Empty : $" With hiaim: {flag} (or --lenient).")}", true);
+                // --lenient covers the offset and length options, not reading a truncated copy or an unknown version.
+                var lenient = f.LenienceOption is not (nameof(FcsReadOptions.TolerateTruncatedData) or nameof(FcsReadOptions.AllowUnknownVersion));
+                return ($"{OneLine(f.Message)}{(flag is null ? string.Empty : $" With hiaim: {flag}{(lenient ? " (or --lenient)" : "")}.")}", true);
             case IOException or UnauthorizedAccessException or CliException or Cohort.CohortException or Cohort.SampleSheetException
-                or Panels.PanelException or Gating.GatingException or Gating.GatingMLException or Microsoft.Data.Sqlite.SqliteException
+                or Panels.PanelException or Gating.GatingException or Gating.GatingMLException or Compensation.CompensationException
+                or Microsoft.Data.Sqlite.SqliteException
                 or OutOfMemoryException or OperationCanceledException:
                 return (OneLine(e.Message), true);
             default:
