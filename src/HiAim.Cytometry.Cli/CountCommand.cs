@@ -15,7 +15,7 @@ internal static class CountCommand
     public static readonly string[] Flags = [.. CliArguments.LenienceFlags, "--no-resume", "--export-gates", "--plots"];
 
     public static readonly string[] ValueOptions =
-        ["--out", "--panel", "--strategy", "--sample-sheet", "--beads-per-test", "--volume-ul", "--marker", "--population", "--threads", "--dataset"];
+        ["--out", "--panel", "--strategy", "--sample-sheet", "--beads-per-test", "--volume-ul", "--marker", "--population", "--threads", .. CliArguments.ReadValueOptions];
 
     /// <summary>A parsed count request.</summary>
     /// <param name="Files">Sample files in report order.</param>

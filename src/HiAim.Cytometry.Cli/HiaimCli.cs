@@ -130,6 +130,7 @@ internal static class HiaimCli
                                    Accept an FCS 3.x dataset without $BEGINDATA/$ENDDATA (use HEADER offsets).
           --tolerate-truncated     DATA ends before $TOT events: read the whole events present (with a warning).
           --allow-unknown-version  Read a HEADER version other than FCS2.0/3.0/3.1/3.2 as the nearest known one.
+          --spillover-detector D=CH  Spillover detector D is channel CH (repeatable), e.g. FL1="FL1 Log".
         """;
 
     private const string ExitCodesHelp = """
@@ -242,7 +243,7 @@ internal static class HiaimCli
 
     private static int Info(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], ["--dataset"], out var error);
+        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], [.. CliArguments.ReadValueOptions], out var error);
         if (parsed is null)
         {
             return UsageError(stderr, "info", error!);
@@ -267,7 +268,7 @@ internal static class HiaimCli
 
     private static int Export(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], ["--dataset", "--out", "--transform"], out var error);
+        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], [.. CliArguments.ReadValueOptions, "--out", "--transform"], out var error);
         if (parsed is null)
         {
             return UsageError(stderr, "export", error!);
@@ -292,7 +293,7 @@ internal static class HiaimCli
 
     private static int Gate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], ["--dataset", "--strategy"], out var error);
+        var parsed = CliArguments.Parse(args, "gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], [.. CliArguments.ReadValueOptions, "--strategy"], out var error);
         if (parsed is null)
         {
             return UsageError(stderr, "gate", error!);

@@ -12,7 +12,7 @@ namespace HiAim.Cytometry.Cli;
 /// </summary>
 internal static class PlotCommand
 {
-    public static readonly string[] ValueOptions = ["--dataset", "--strategy", "--panel", "--out", "--columns"];
+    public static readonly string[] ValueOptions = [.. CliArguments.ReadValueOptions, "--strategy", "--panel", "--out", "--columns"];
 
     public sealed record Request(string File, string Out, FcsReadOptions Options, string? StrategyPath, string? PanelName, int Columns);
 

