@@ -10,7 +10,11 @@ internal sealed class CliArguments
     public static readonly string[] LenienceFlags =
     [
         "--lenient", "--prefer-text-offsets", "--prefer-header-offsets", "--tolerate-off-by-one", "--tolerate-extra-bytes", "--tolerate-missing-begindata",
+        "--tolerate-truncated", "--allow-unknown-version", "--strict",
     ];
+
+    /// <summary>Options with values shared by every command that reads FCS files.</summary>
+    public static readonly string[] ReadValueOptions = ["--dataset", "--spillover-detector"];
 
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
@@ -121,8 +125,29 @@ internal sealed class CliArguments
             return null;
         }
 
+        if (Has("--strict") && Has("--lenient"))
+        {
+            error = "--strict and --lenient exclude each other";
+            return null;
+        }
+
+        Dictionary<string, string>? detectors = null;
+        foreach (var pair in Values("--spillover-detector"))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == pair.Length - 1)
+            {
+                error = $"--spillover-detector needs DETECTOR=CHANNEL, e.g. FL1=\"FL1 Log\" (got '{pair}')";
+                return null;
+            }
+
+            detectors ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            detectors[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+
         // --lenient is FcsReadOptions.Lenient; an explicit --prefer-header-offsets replaces its TEXT-offset preference.
-        var options = (Has("--lenient") ? FcsReadOptions.Lenient : FcsReadOptions.Default) with { Dataset = dataset };
+        // --strict only stops the silent repairs: a lenience flag named with it is still a deliberate choice.
+        var options = (Has("--lenient") ? FcsReadOptions.Lenient : Has("--strict") ? FcsReadOptions.Strict : FcsReadOptions.Default) with { Dataset = dataset };
         return options with
         {
             PreferTextDataOffsets = (options.PreferTextDataOffsets && !preferHeader) || preferText,
@@ -130,6 +155,9 @@ internal sealed class CliArguments
             TolerateEndDataOffByOne = options.TolerateEndDataOffByOne || Has("--tolerate-off-by-one"),
             TolerateExtraDataBytes = options.TolerateExtraDataBytes || Has("--tolerate-extra-bytes"),
             TolerateMissingBeginData = options.TolerateMissingBeginData || Has("--tolerate-missing-begindata"),
+            TolerateTruncatedData = options.TolerateTruncatedData || Has("--tolerate-truncated"),
+            AllowUnknownVersion = options.AllowUnknownVersion || Has("--allow-unknown-version"),
+            SpilloverDetectors = detectors,
         };
     }
 }

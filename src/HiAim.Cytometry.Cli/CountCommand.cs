@@ -15,10 +15,15 @@ internal static class CountCommand
     public static readonly string[] Flags = [.. CliArguments.LenienceFlags, "--no-resume", "--export-gates", "--plots"];
 
     public static readonly string[] ValueOptions =
-        ["--out", "--panel", "--strategy", "--sample-sheet", "--beads-per-test", "--volume-ul", "--marker", "--population", "--threads", "--dataset"];
+        ["--out", "--panel", "--strategy", "--sample-sheet", "--beads-per-test", "--volume-ul", "--marker", "--population", "--threads", .. CliArguments.ReadValueOptions];
 
     /// <summary>A parsed count request.</summary>
-    public sealed record Request(IReadOnlyList<string> Files, string Output, CohortRunOptions Options, IReadOnlyList<string> Notes);
+    /// <param name="Files">Sample files in report order.</param>
+    /// <param name="Output">The output folder.</param>
+    /// <param name="Options">The cohort run's settings.</param>
+    /// <param name="Notes">Notes printed before the run (e.g. sheet rows skipped).</param>
+    /// <param name="Refused">Sample sheet rows refused (a file outside the given folders), one message each: exit code 2.</param>
+    public sealed record Request(IReadOnlyList<string> Files, string Output, CohortRunOptions Options, IReadOnlyList<string> Notes, IReadOnlyList<string> Refused);
 
     /// <summary>Builds the request; throws <see cref="CliException"/> on a usage error.</summary>
     public static Request Parse(CliArguments args)
@@ -41,7 +46,7 @@ internal static class CountCommand
             }
             catch (Exception e) when (e is GatingMLException or IOException or UnauthorizedAccessException)
             {
-                throw new CliException($"{strategyPath}: {e.Message.ReplaceLineEndings(" ")}");
+                throw new CliException($"{strategyPath}: {HiaimCli.OneLine(e.Message)}", inputError: true);
             }
         }
 
@@ -55,12 +60,20 @@ internal static class CountCommand
             }
             catch (Exception e) when (e is SampleSheetException or IOException or UnauthorizedAccessException)
             {
-                throw new CliException(e is FileNotFoundException ? $"sample sheet {sheetPath} not found" : e.Message.ReplaceLineEndings(" "));
+                throw new CliException(
+                    e switch
+                    {
+                        FileNotFoundException => $"sample sheet {sheetPath} not found",
+                        SampleSheetException => HiaimCli.OneLine(e.Message),
+                        _ => $"sample sheet {sheetPath}: {HiaimCli.OneLine(e.Message)}",
+                    },
+                    inputError: true);
             }
         }
 
         var notes = new List<string>();
-        var files = Inputs(args.Positional, sheet, sheetPath, notes);
+        var refused = new List<string>();
+        var files = Inputs(args.Positional, sheet, sheetPath, notes, refused);
         var options = new CohortRunOptions
         {
             Panel = panel,
@@ -83,15 +96,18 @@ internal static class CountCommand
             throw new CliException("--population maps populations of a --strategy; give --strategy GATES.xml");
         }
 
-        return new Request(files, output, options, notes);
+        return new Request(files, output, options, notes, refused);
     }
 
     /// <summary>
     /// The sample files: each PATH (a directory contributes its *.fcs files, sorted), ordered as the sample sheet lists them
     /// (then the rest). Without PATH, the sheet's files next to the sheet. A sheet row whose file exists but is not among
-    /// the inputs is skipped with a note; one whose file exists nowhere becomes a failed sample, visible in counts.csv.
+    /// the inputs is skipped with a note; one whose file exists nowhere becomes a failed sample, visible in counts.csv. A row
+    /// naming a file outside the given folders (or, without PATH, outside the sheet's folder), such as <c>../../etc/passwd</c>
+    /// or an absolute path elsewhere, is refused and listed in <paramref name="refused"/>: a sheet must not make hiaim read
+    /// (and hash into counts.csv) files it was not given.
     /// </summary>
-    public static List<string> Inputs(IReadOnlyList<string> paths, SampleSheet? sheet, string? sheetPath, List<string> notes)
+    public static List<string> Inputs(IReadOnlyList<string> paths, SampleSheet? sheet, string? sheetPath, List<string> notes, List<string> refused)
     {
         var files = new List<string>();
         foreach (var p in paths)
@@ -102,7 +118,7 @@ internal static class CountCommand
                     .Order(StringComparer.Ordinal).ToList();
                 if (found.Count == 0)
                 {
-                    throw new CliException($"{p}: the folder has no .fcs files");
+                    throw new CliException($"{p}: the folder has no .fcs files", inputError: true);
                 }
 
                 files.AddRange(found);
@@ -121,6 +137,9 @@ internal static class CountCommand
         var byName = files.GroupBy(f => Path.GetFileName(f), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var ordered = new List<string>();
         var sheetDir = Path.GetDirectoryName(Path.GetFullPath(sheetPath!))!;
+        var folders = paths.Count == 0
+            ? [sheetDir]
+            : paths.Select(p => Directory.Exists(p) ? Path.GetFullPath(p) : Path.GetDirectoryName(Path.GetFullPath(p))!).Append(sheetDir).Distinct(StringComparer.Ordinal).ToList();
         foreach (var row in sheet.Rows)
         {
             if (byName.Remove(row.File, out var given))
@@ -129,7 +148,14 @@ internal static class CountCommand
             }
             else
             {
-                var beside = Path.Combine(sheetDir, row.File);
+                var beside = Path.GetFullPath(Path.Combine(sheetDir, row.File));
+                var inside = paths.Count == 1 && Directory.Exists(paths[0]) ? Path.GetFullPath(Path.Combine(paths[0], row.File)) : beside;
+                if (!Within(beside, folders) || !Within(inside, folders))
+                {
+                    refused.Add($"{sheet.Source}, line {row.Line}: file '{HiaimCli.Clip(row.File, 120)}' is outside {string.Join(" and ", folders)}: refused (name files inside the folder)");
+                    continue;
+                }
+
                 if (paths.Count == 0)
                 {
                     ordered.Add(beside);
@@ -138,7 +164,7 @@ internal static class CountCommand
 
                 // Inputs were named: a sheet row outside them is skipped when its file exists (a deliberate subset), and
                 // reported as a failed sample when it exists nowhere (a missing file must not vanish silently).
-                var candidate = paths.Count == 1 && Directory.Exists(paths[0]) ? Path.Combine(paths[0], row.File) : beside;
+                var candidate = inside;
                 if (File.Exists(candidate) || File.Exists(beside))
                 {
                     notes.Add($"{row.File} (sample sheet line {row.Line}) is not among the inputs: skipped");
@@ -155,11 +181,25 @@ internal static class CountCommand
         return ordered;
     }
 
+    /// <summary>Whether <paramref name="fullPath"/> is inside one of <paramref name="folders"/> (full paths).</summary>
+    private static bool Within(string fullPath, IEnumerable<string> folders) =>
+        folders.Any(f => fullPath.StartsWith(Path.EndsInDirectorySeparator(f) ? f : f + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
     public static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
         foreach (var note in request.Notes)
         {
             stderr.WriteLine($"hiaim: note: {note}");
+        }
+
+        foreach (var row in request.Refused)
+        {
+            stderr.WriteLine($"hiaim: {row}");
+        }
+
+        if (request.Files.Count == 0)
+        {
+            throw new CliException("no sample to count: every sample sheet row was refused");
         }
 
         var total = request.Files.Count;
@@ -207,7 +247,7 @@ internal static class CountCommand
         }
 
         Report(result, request, stdout, stderr);
-        return result.Failed == 0 ? HiaimCli.Ok : HiaimCli.Error;
+        return result.Failed == 0 && request.Refused.Count == 0 ? HiaimCli.Ok : HiaimCli.Error;
     }
 
     private static void Report(CohortRunResult result, Request request, TextWriter stdout, TextWriter stderr)
@@ -275,7 +315,7 @@ internal static class CountCommand
             }
             catch (PanelException e)
             {
-                throw new CliException(e.Message.ReplaceLineEndings(" "));
+                throw new CliException(HiaimCli.OneLine(e.Message), inputError: true);
             }
         }
 

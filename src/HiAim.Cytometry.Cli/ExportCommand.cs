@@ -14,6 +14,14 @@ internal static class ExportCommand
     {
         // Parse the transform before reading: a bad SPEC is a usage problem, reported before any work.
         var transform = request.Transform is null ? null : TransformSpec.Parse(request.Transform);
+        var csv = request.Out.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+        if (!csv && !request.Out.EndsWith(".fcs", StringComparison.OrdinalIgnoreCase))
+        {
+            // The format follows the extension; guessing CSV for "x.txt" would hide a typo.
+            throw new CliException($"--out {HiaimCli.Clip(request.Out)}: the extension must be .csv or .fcs");
+        }
+
+        HiaimCli.RequireFile(request.File);
         var fcs = FcsFile.Read(request.File, request.Options);
         var values = fcs.ToChannelValues();
         Spillover? spillover = null;
@@ -48,7 +56,7 @@ internal static class ExportCommand
             }
         }
 
-        if (request.Out.EndsWith(".fcs", StringComparison.OrdinalIgnoreCase))
+        if (!csv)
         {
             var keywords = fcs.Keywords.ToList();
             keywords.Add(new("HIAIM VALUES", "channel values ($PnE, $PnG, $TIMESTEP applied)"));
@@ -76,7 +84,11 @@ internal static class ExportCommand
     /// <summary>One row per event, <c>$PnN</c> header, invariant culture, shortest round-trip floats.</summary>
     public static void WriteCsv(string path, EventMatrix values)
     {
-        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+        Internals.AtomicFile.WriteText(path, writer => WriteCsv(writer, values));
+    }
+
+    private static void WriteCsv(TextWriter writer, EventMatrix values)
+    {
         writer.NewLine = "\n";
         writer.WriteLine(string.Join(',', values.ChannelNames.Select(Quote)));
         Span<char> buffer = stackalloc char[32];

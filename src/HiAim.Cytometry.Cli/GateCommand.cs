@@ -114,14 +114,16 @@ internal static class GateCommand
         try
         {
             // The strategy's compensated and transformed dimensions are computed as DATA is decoded, chunk by chunk.
+            HiaimCli.RequireFile(path);
             using var streamed = new StreamedDimensions(strategy, pool);
             var fcs = FcsFile.Read(path, options, pool, streamed);
             var result = strategy.Apply(fcs, pool, streamed.Placed);
             return new FileResult(path, result.Populations, null, result.Warnings);
         }
-        catch (Exception e) when (e is FcsFormatException or IOException or UnauthorizedAccessException or GatingException or CompensationException)
+        catch (Exception e)
         {
-            return new FileResult(path, null, e.Message.ReplaceLineEndings(" "));
+            // Whatever one file throws, the batch goes on and the other files keep their results.
+            return new FileResult(path, null, HiaimCli.Describe(e).Text);
         }
     }
 

@@ -13,75 +13,113 @@ internal static class HiaimCli
     /// <summary>Exit code for usage errors, unreadable files and malformed FCS files.</summary>
     public const int Error = 2;
 
-    public const string Usage = """
-        Usage:
-          hiaim info FILE [--json] [--dataset N] [lenience options]
-          hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [lenience options]
-          hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [lenience options]
-          hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg [--columns N]
-                     [--dataset N] [lenience options]
-          hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
-                         [--nk-effect PCT] [--threads N]
-          hiaim count PATH... --out DIR [--panel tbnk|nk|PANEL.json] [--strategy GATES.xml [--population NAME=ID]...]
-                      [--sample-sheet SHEET.csv] [--beads-per-test N] [--volume-ul V] [--marker MARKER=CHANNEL]...
-                      [--threads N] [--no-resume] [--export-gates] [--plots] [--dataset N] [lenience options]
-          hiaim summary DIR [--timepoints pre,mid,post]
-          hiaim report DIR [--out REPORT_DIR]
-          hiaim demo [--out DIR] [--patients N] [--events N] [--seed S] [--nk-effect PCT] [--threads N]
-          hiaim --help | --version
+    /// <summary>Exit code for an internal error (a bug): one line asking the user to report it.</summary>
+    public const int InternalError = 3;
 
-        Commands:
-          info    Show version, datasets, $PAR, $TOT, channels, spillover and warnings of an FCS file.
-          export  Write channel values ($PnE/$PnG/$TIMESTEP applied) as CSV (one row per event, $PnN
-                  header) or as an FCS 3.1 float file; --compensate applies the file's own spillover;
-                  --transform applies to the spillover's detectors, one of asinh:T=..,M=..,A=..
-                  logicle:T=..,W=..,M=..,A=..  hyperlog:T=..,W=..,M=..,A=..  log:T=..,M=..
-                  linear:T=..,A=..  arcsinh:cofactor=..
-          gate    Apply a Gating-ML 2.0 strategy to each FILE (in parallel, output in argument order)
-                  and print count, % of parent and % of total per population, as a table, --json
-                  ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
-                  "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
-                  "error") and the batch goes on; the exit code is then 2.
-          plot    Draw one file's gating panel: every gate of a Gating-ML strategy (--strategy) or of a
-                  built-in panel's data-placed gates (--panel tbnk|nk, title with QC flags) on its
-                  parent's events, density plots with gate outlines and % of parent, as PNG or SVG (by
-                  the --out extension). --columns: plots per row (default 4).
-          simulate  Write a deterministic simulated TBNK/Trucount cohort (FACSCanto-like 6-colour tube with
-                  $SPILLOVER, bead lot keywords and per-event noise): DIR/<patient>_<timepoint>.fcs, DIR/truth.csv
-                  (true events and cells/µL per population) and DIR/samples.csv (file, patient, arm, timepoint,
-                  beads_per_test, volume_ul). Defaults: 70 patients, pre,mid,post, 50000 events, seed 1,
-                  --nk-effect 10 (% rise of CD56dim NK per timepoint in the exercise arm). The same options
-                  give byte-identical files whatever --threads (default: one per core).
+    /// <summary>Per command: its synopsis lines (under <c>Usage:</c>) and its description (under <c>Commands:</c>).</summary>
+    private static readonly (string Name, string Synopsis, string Description, bool ReadsFcs)[] Commands =
+    [
+        ("info", """
+              hiaim info FILE [--json] [--dataset N] [read options]
+            """, """
+              info    Show version, datasets, $PAR, $TOT, channels, spillover and warnings of an FCS file
+                      (each warning: code, byte offset, message; --json: "warnings" the same as strings).
+            """, true),
+        ("export", """
+              hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [read options]
+            """, """
+              export  Write channel values ($PnE/$PnG/$TIMESTEP applied) as CSV (one row per event, $PnN
+                      header) or as an FCS 3.1 float file (by the --out extension; others are refused);
+                      --compensate applies the file's own spillover;
+                      --transform applies to the spillover's detectors, one of asinh:T=..,M=..,A=..
+                      logicle:T=..,W=..,M=..,A=..  hyperlog:T=..,W=..,M=..,A=..  log:T=..,M=..
+                      linear:T=..,A=..  arcsinh:cofactor=..
+            """, true),
+        ("gate", """
+              hiaim gate FILE... --strategy GATES.xml [--json|--csv] [--dataset N] [read options]
+            """, """
+              gate    Apply a Gating-ML 2.0 strategy to each FILE (in parallel, output in argument order)
+                      and print count, % of parent and % of total per population, as a table, --json
+                      ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
+                      "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
+                      "error") and the batch goes on; the exit code is then 2.
+            """, true),
+        ("plot", """
+              hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg [--columns N]
+                         [--dataset N] [read options]
+            """, """
+              plot    Draw one file's gating panel: every gate of a Gating-ML strategy (--strategy) or of a
+                      built-in panel's data-placed gates (--panel tbnk|nk, title with QC flags) on its
+                      parent's events, density plots with gate outlines and % of parent, as PNG or SVG (by
+                      the --out extension; others are refused). --columns: plots per row (default 4).
+            """, true),
+        ("simulate", """
+              hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
+                             [--nk-effect PCT] [--threads N]
+            """, """
+              simulate  Write a deterministic simulated TBNK/Trucount cohort (FACSCanto-like 6-colour tube with
+                      $SPILLOVER, bead lot keywords and per-event noise): DIR/<patient>_<timepoint>.fcs, DIR/truth.csv
+                      (true events and cells/µL per population) and DIR/samples.csv (file, patient, arm, timepoint,
+                      beads_per_test, volume_ul). Defaults: 70 patients, pre,mid,post, 50000 events, seed 1,
+                      --nk-effect 10 (% rise of CD56dim NK per timepoint in the exercise arm). The same options
+                      give byte-identical files whatever --threads (default: one per core).
 
-          count   Count a panel's populations in every sample of a cohort (PATH = files or folders of .fcs):
-                  per population events, % of lymphocytes and cells/µL (bead formula: events / bead events ×
-                  beads per test / µL; beads and volume from the options, the sheet's beads_per_test/volume_ul
-                  columns, or the BEADS PER TEST / SAMPLE VOLUME UL keywords) and QC flags. Gates are placed per
-                  sample by the panel's template (tbnk: singlets, beads, CD45/SSC lymphocytes, CD3, CD4/CD8,
-                  CD19, CD16+56, NK bright/dim; nk: NK subsets), or taken from a fixed --strategy whose population
-                  ids are the report's names (or mapped with --population NK=ID). A lab's own panel is a JSON
-                  file (name, markers with aliases, countingBeads, a Gating-ML strategy in marker names, the
-                  populations to report). Markers are found from $PnS/$PnN; --marker CD3=FITC-A overrides. Writes DIR/counts.csv (file, sha256, events, sheet columns,
-                  P_events, P_pct_lymphocytes, P_per_uL, qc_flags, error), DIR/qc.csv and DIR/study.db (SQLite:
-                  runs with provenance, samples, populations, placed gates, QC flags). Each sample is committed
-                  as it finishes; a re-run skips samples whose SHA-256 and settings are unchanged, so an
-                  interrupted run resumes. Rows follow the sample sheet's order (then the rest); a bad file is
-                  reported and the run goes on; exit code 2 if any sample failed. --plots draws each analysed
-                  sample's gating panel to DIR/plots/<sample>.png as it goes.
-          summary Per arm × timepoint median [IQR] cells/µL of NK, T, CD4, CD8, B (and NK subsets), and the
-                  per-patient change from the first timepoint; writes DIR/summary.csv and DIR/changes.csv.
-                  Needs patient, arm and timepoint columns (from count's --sample-sheet).
-          report  Write an offline HTML report of a count run to DIR/report/index.html (or --out): the counts
-                  table with QC flags highlighted, NK and T cells/µL per timepoint and arm (one line per
-                  patient, arm medians), and each sample's gating panel (from --plots, else drawn from the
-                  gates stored in study.db re-applied to the file).
-          demo    Simulate a 12-patient HI AIM-like cohort (36 files) into DIR/fcs (default DIR hiaim-demo),
-                  count it into DIR/results (with gating panels), print the summary and the error against the
-                  simulator's truth, and write the HTML report to DIR/results/report/index.html.
+            """, false),
+        ("count", """
+              hiaim count PATH... --out DIR [--panel tbnk|nk|PANEL.json] [--strategy GATES.xml [--population NAME=ID]...]
+                          [--sample-sheet SHEET.csv] [--beads-per-test N] [--volume-ul V] [--marker MARKER=CHANNEL]...
+                          [--threads N] [--no-resume] [--export-gates] [--plots] [--dataset N] [read options]
+            """, """
+              count   Count a panel's populations in every sample of a cohort (PATH = files or folders of .fcs):
+                      per population events, % of lymphocytes and cells/µL (bead formula: events / bead events ×
+                      beads per test / µL; beads and volume from the options, the sheet's beads_per_test/volume_ul
+                      columns, or the BEADS PER TEST / SAMPLE VOLUME UL keywords) and QC flags. Gates are placed per
+                      sample by the panel's template (tbnk: singlets, beads, CD45/SSC lymphocytes, CD3, CD4/CD8,
+                      CD19, CD16+56, NK bright/dim; nk: NK subsets), or taken from a fixed --strategy whose population
+                      ids are the report's names (or mapped with --population NK=ID). A lab's own panel is a JSON
+                      file (name, markers with aliases, countingBeads, a Gating-ML strategy in marker names, the
+                      populations to report). Markers are found from $PnS/$PnN; --marker CD3=FITC-A overrides. Writes DIR/counts.csv (file, sha256, events, sheet columns,
+                      P_events, P_pct_lymphocytes, P_per_uL, qc_flags, read_warnings, error), DIR/qc.csv and DIR/study.db (SQLite:
+                      runs with provenance, samples with read warnings, populations, placed gates, QC flags). Each sample is committed
+                      as it finishes; a re-run skips samples whose SHA-256 and settings are unchanged, so an
+                      interrupted run resumes. Rows follow the sample sheet's order (then the rest); a bad file is
+                      reported and the run goes on; exit code 2 if any sample failed. --plots draws each analysed
+                      sample's gating panel to DIR/plots/<sample>.png as it goes.
+                      The sample sheet needs a 'file' column; beads_per_test and volume_ul must be positive numbers;
+                      a column that looks like a known one (beads, volume, group, ...) or clashes with an output
+                      column (sha256, events, error, NK_per_uL, ...) is refused; other columns are carried through.
+                      Its rows must name files inside the given folders (or beside the sheet). One run at a time
+                      per DIR (a lock file); a run that was killed is marked 'interrupted' by the next.
+            """, true),
+        ("summary", """
+              hiaim summary DIR [--timepoints pre,mid,post]
+            """, """
+              summary Per arm × timepoint median [IQR] cells/µL of NK, T, CD4, CD8, B (and NK subsets), and the
+                      per-patient change from the first timepoint; writes DIR/summary.csv and DIR/changes.csv.
+                      Needs patient, arm and timepoint columns (from count's --sample-sheet).
+            """, false),
+        ("report", """
+              hiaim report DIR [--out REPORT_DIR]
+            """, """
+              report  Write an offline HTML report of a count run to DIR/report/index.html (or --out): the counts
+                      table with QC flags highlighted, NK and T cells/µL per timepoint and arm (one line per
+                      patient, arm medians), and each sample's gating panel (from --plots, else drawn from the
+                      gates stored in study.db re-applied to the file).
+            """, false),
+        ("demo", """
+              hiaim demo [--out DIR] [--patients N] [--events N] [--seed S] [--nk-effect PCT] [--threads N]
+            """, """
+              demo    Simulate a 12-patient HI AIM-like cohort (36 files) into DIR/fcs (default DIR hiaim-demo),
+                      count it into DIR/results (with gating panels), print the summary and the error against the
+                      simulator's truth, and write the HTML report to DIR/results/report/index.html.
+            """, false),
+    ];
 
-        Options (info, export, gate, plot and count):
+    private const string ReadOptionsHelp = """
+        Read options (info, export, gate, plot and count):
           --json                   Print one JSON document (keywords, first/last events, channel sums, ...).
           --dataset N              Zero-based dataset of a multi-dataset ($NEXTDATA) file (default 0).
+          --strict                 Refuse every defect instead of repairing the unambiguous ones with a warning.
           --lenient                Turn on every lenience option below (TEXT offsets preferred unless
                                    --prefer-header-offsets is given).
           --prefer-text-offsets    HEADER and $BEGINDATA/$ENDDATA disagree: use the TEXT keywords.
@@ -90,9 +128,37 @@ internal static class HiaimCli
           --tolerate-extra-bytes   Accept a DATA segment longer than $TOT events by any amount.
           --tolerate-missing-begindata
                                    Accept an FCS 3.x dataset without $BEGINDATA/$ENDDATA (use HEADER offsets).
-
-        Exit codes: 0 success, 2 usage error, unreadable or malformed file (or strategy).
+          --tolerate-truncated     DATA ends before $TOT events: read the whole events present (with a warning).
+          --allow-unknown-version  Read a HEADER version other than FCS2.0/3.0/3.1/3.2 as the nearest known one.
+          --spillover-detector D=CH  Spillover detector D is channel CH (repeatable), e.g. FL1="FL1 Log".
         """;
+
+    private const string ExitCodesHelp = """
+        Exit codes: 0 success; 2 usage error, unreadable or malformed file (or strategy, sheet, panel), or an
+        output that cannot be written (one line on stderr each); 3 internal error (please report it).
+        """;
+
+    /// <summary>The whole help text (<c>hiaim --help</c>).</summary>
+    public static readonly string Usage =
+        "Usage:\n"
+        + string.Join('\n', Commands.Select(c => c.Synopsis))
+        + "\n  hiaim --help | --version | COMMAND --help\n\nCommands:\n"
+        + string.Join('\n', Commands.Select(c => c.Description))
+        + "\n\n" + ReadOptionsHelp + "\n\n" + ExitCodesHelp;
+
+    /// <summary>One command's help (<c>hiaim COMMAND --help</c>), or null for an unknown command.</summary>
+    public static string? CommandHelp(string command)
+    {
+        foreach (var c in Commands)
+        {
+            if (c.Name == command)
+            {
+                return "Usage:\n" + c.Synopsis + "\n\n" + c.Description.TrimEnd('\n') + "\n\n" + (c.ReadsFcs ? ReadOptionsHelp + "\n\n" : string.Empty) + ExitCodesHelp;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Runs the tool.</summary>
     /// <param name="args">Command-line arguments.</param>
@@ -116,19 +182,54 @@ internal static class HiaimCli
             return Ok;
         }
 
-        return args[0] switch
+        var command = args[0];
+        var rest = args.AsSpan(1);
+        if (CommandHelp(command) is { } help && WantsHelp(rest))
         {
-            "info" => Info(args.AsSpan(1), stdout, stderr),
-            "export" => Export(args.AsSpan(1), stdout, stderr),
-            "gate" => Gate(args.AsSpan(1), stdout, stderr),
-            "simulate" => Simulate(args.AsSpan(1), stdout, stderr),
-            "count" => Count(args.AsSpan(1), stdout, stderr),
-            "summary" => Summary(args.AsSpan(1), stdout, stderr),
-            "demo" => Demo(args.AsSpan(1), stdout, stderr),
-            "report" => Report(args.AsSpan(1), stdout, stderr),
-            "plot" => Plot(args.AsSpan(1), stdout, stderr),
-            _ => UsageError(stderr, $"unknown command '{args[0]}'"),
-        };
+            stdout.WriteLine(help);
+            return Ok;
+        }
+
+        try
+        {
+            return command switch
+            {
+                "info" => Info(rest, stdout, stderr),
+                "export" => Export(rest, stdout, stderr),
+                "gate" => Gate(rest, stdout, stderr),
+                "simulate" => Simulate(rest, stdout, stderr),
+                "count" => Count(rest, stdout, stderr),
+                "summary" => Summary(rest, stdout, stderr),
+                "demo" => Demo(rest, stdout, stderr),
+                "report" => Report(rest, stdout, stderr),
+                "plot" => Plot(rest, stdout, stderr),
+                _ => UsageError(stderr, null, $"unknown command '{Clip(command)}'"),
+            };
+        }
+        catch (Exception e)
+        {
+            // The last line of defence: whatever escapes a command is one line on stderr, never a stack trace.
+            return Failed(null, e, stderr);
+        }
+    }
+
+    /// <summary>Whether <c>--help</c> or <c>-h</c> is among the arguments (before a <c>--</c>).</summary>
+    private static bool WantsHelp(ReadOnlySpan<string> args)
+    {
+        foreach (var a in args)
+        {
+            if (a == "--")
+            {
+                return false;
+            }
+
+            if (a is "--help" or "-h")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The tool's informational version (e.g. <c>0.1.0+commit</c>).</summary>
@@ -142,28 +243,23 @@ internal static class HiaimCli
 
     private static int Info(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], ["--dataset"], out var error);
+        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], [.. CliArguments.ReadValueOptions], out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "info", error!);
         }
 
-        if (parsed.Has("--help") || parsed.Has("-h"))
-        {
-            stdout.WriteLine(Usage);
-            return Ok;
-        }
 
         if (parsed.Positional.Count != 1)
         {
-            return UsageError(stderr, parsed.Positional.Count == 0 ? "info needs a FILE" : $"info takes one FILE; got '{parsed.Positional[0]}' and '{parsed.Positional[1]}'");
+            return UsageError(stderr, "info", parsed.Positional.Count == 0 ? "info needs a FILE" : $"info takes one FILE; got '{parsed.Positional[0]}' and '{parsed.Positional[1]}'");
         }
 
         var dataset = parsed.Dataset(out error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "info", error!);
         }
 
         var file = parsed.Positional[0];
@@ -172,22 +268,22 @@ internal static class HiaimCli
 
     private static int Export(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], ["--dataset", "--out", "--transform"], out var error);
+        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], [.. CliArguments.ReadValueOptions, "--out", "--transform"], out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "export", error!);
         }
 
         if (parsed.Positional.Count != 1 || parsed.Value("--out") is null)
         {
-            return UsageError(stderr, "export needs one FILE and --out OUT.csv|OUT.fcs");
+            return UsageError(stderr, "export", "export needs one FILE and --out OUT.csv|OUT.fcs");
         }
 
         var dataset = parsed.Dataset(out error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "export", error!);
         }
 
         var file = parsed.Positional[0];
@@ -197,27 +293,27 @@ internal static class HiaimCli
 
     private static int Gate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], ["--dataset", "--strategy"], out var error);
+        var parsed = CliArguments.Parse(args, "gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], [.. CliArguments.ReadValueOptions, "--strategy"], out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "gate", error!);
         }
 
         if (parsed.Positional.Count == 0 || parsed.Value("--strategy") is not { } strategyPath)
         {
-            return UsageError(stderr, "gate needs at least one FILE and --strategy GATES.xml");
+            return UsageError(stderr, "gate", "gate needs at least one FILE and --strategy GATES.xml");
         }
 
         if (parsed.Has("--json") && parsed.Has("--csv"))
         {
-            return UsageError(stderr, "--json and --csv exclude each other");
+            return UsageError(stderr, "gate", "--json and --csv exclude each other");
         }
 
         var dataset = parsed.Dataset(out error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "gate", error!);
         }
 
         Gating.GatingStrategy strategy;
@@ -227,10 +323,9 @@ internal static class HiaimCli
             strategy = Gating.GatingML.Load(strategyPath);
             timing?.Mark("parse strategy");
         }
-        catch (Exception e) when (e is Gating.GatingMLException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            stderr.WriteLine($"hiaim: {strategyPath}: {OneLine(e.Message)}");
-            return Error;
+            return Failed(strategyPath, e, stderr);
         }
 
         var format = parsed.Has("--json") ? GateCommand.Format.Json : parsed.Has("--csv") ? GateCommand.Format.Csv : GateCommand.Format.Text;
@@ -242,30 +337,30 @@ internal static class HiaimCli
         var parsed = CliArguments.Parse(args, "plot", CliArguments.LenienceFlags, PlotCommand.ValueOptions, out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "plot", error!);
         }
 
         if (parsed.Positional.Count != 1 || parsed.Value("--out") is not { } output || (parsed.Value("--strategy") is null) == (parsed.Value("--panel") is null))
         {
-            return UsageError(stderr, "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk");
+            return UsageError(stderr, "plot", "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk");
         }
 
         if (parsed.Value("--panel") is { } name && PlotCommand.PanelByName(name) is null)
         {
-            return UsageError(stderr, $"unknown panel '{name}' (known: tbnk, nk)");
+            return UsageError(stderr, "plot", $"unknown panel '{name}' (known: tbnk, nk)");
         }
 
         var columns = 4;
         if (parsed.Value("--columns") is { } c && (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out columns) || columns is < 1 or > 20))
         {
-            return UsageError(stderr, $"--columns must be a whole number 1–20, not '{c}'");
+            return UsageError(stderr, "plot", $"--columns must be a whole number 1–20, not '{c}'");
         }
 
         var dataset = parsed.Dataset(out error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "plot", error!);
         }
 
         var file = parsed.Positional[0];
@@ -278,19 +373,14 @@ internal static class HiaimCli
         var parsed = CliArguments.Parse(args, "simulate", [], SimulateCommand.ValueOptions, out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "simulate", error!);
         }
 
-        if (parsed.Has("--help") || parsed.Has("-h"))
-        {
-            stdout.WriteLine(Usage);
-            return Ok;
-        }
 
         var options = SimulateCommand.Options(parsed, out error);
         if (options is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "simulate", error!);
         }
 
         var directory = parsed.Value("--out")!;
@@ -302,14 +392,9 @@ internal static class HiaimCli
         var parsed = CliArguments.Parse(args, "count", CountCommand.Flags, CountCommand.ValueOptions, out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "count", error!);
         }
 
-        if (parsed.Has("--help") || parsed.Has("-h"))
-        {
-            stdout.WriteLine(Usage);
-            return Ok;
-        }
 
         CountCommand.Request request;
         try
@@ -318,7 +403,7 @@ internal static class HiaimCli
         }
         catch (CliException e)
         {
-            return UsageError(stderr, e.Message);
+            return e.InputError ? Failed(null, e, stderr) : UsageError(stderr, "count", e.Message);
         }
 
         return Guarded(request.Output, stderr, () => CountCommand.Run(request, stdout, stderr));
@@ -329,7 +414,7 @@ internal static class HiaimCli
         var parsed = CliArguments.Parse(args, "summary", [], ["--timepoints"], out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "summary", error!);
         }
 
         return Guarded(parsed.Positional.Count > 0 ? parsed.Positional[0] : "summary", stderr, () => CountCommand.Summary(parsed, stdout));
@@ -340,12 +425,12 @@ internal static class HiaimCli
         var parsed = CliArguments.Parse(args, "report", [], ["--out"], out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "report", error!);
         }
 
         if (parsed.Positional.Count != 1)
         {
-            return UsageError(stderr, "report needs one DIR (the --out folder of hiaim count)");
+            return UsageError(stderr, "report", "report needs one DIR (the --out folder of hiaim count)");
         }
 
         var dir = parsed.Positional[0];
@@ -357,7 +442,7 @@ internal static class HiaimCli
         var parsed = CliArguments.Parse(args, "demo", [], DemoCommand.ValueOptions, out var error);
         if (parsed is null)
         {
-            return UsageError(stderr, error!);
+            return UsageError(stderr, "demo", error!);
         }
 
         DemoCommand.Request request;
@@ -367,30 +452,75 @@ internal static class HiaimCli
         }
         catch (CliException e)
         {
-            return UsageError(stderr, e.Message);
+            return e.InputError ? Failed(null, e, stderr) : UsageError(stderr, "demo", e.Message);
         }
 
         return Guarded(request.Directory, stderr, () => DemoCommand.Run(request, stdout, stderr));
     }
 
-    /// <summary>Runs a command, turning malformed-input exceptions into one stderr line and exit code 2.</summary>
+    /// <summary>Runs a command, turning any exception into one stderr line about <paramref name="file"/> (see <see cref="Failed"/>).</summary>
     private static int Guarded(string file, TextWriter stderr, Func<int> command)
     {
         try
         {
             return command();
         }
-        catch (FcsFormatException e)
+        catch (Exception e)
         {
-            var flag = e.LenienceOption is null ? null : FlagFor(e.LenienceOption);
-            var hint = flag is null ? string.Empty : $" With hiaim: {flag} (or --lenient).";
-            stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}{hint}");
-            return Error;
+            return Failed(file, e, stderr);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CliException or Cohort.CohortException)
+    }
+
+    /// <summary>
+    /// Reports an exception as one line on stderr: exit 2 for what bad input, bad arguments or the machine (disk full,
+    /// permission denied, a broken database) cause; exit 3, asking for a report, for anything else (a bug).
+    /// </summary>
+    internal static int Failed(string? subject, Exception e, TextWriter stderr)
+    {
+        var (text, expected) = Describe(e);
+        stderr.WriteLine(expected
+            ? $"hiaim: {(subject is null ? string.Empty : $"{Clip(subject)}: ")}{text}"
+            : $"hiaim: {text}; this is a bug in hiaim {InformationalVersion()}: please report it with the command line.");
+        return expected ? Error : InternalError;
+    }
+
+    /// <summary>One line for an exception, and whether it is expected (input, arguments, machine) rather than a bug.</summary>
+    internal static (string Text, bool Expected) Describe(Exception e)
+    {
+        if (e is AggregateException aggregate)
         {
-            stderr.WriteLine($"hiaim: {file}: {OneLine(e.Message)}");
-            return Error;
+            // Parallel work (simulate's files, a cohort's samples) can fail in several places at once, e.g. on a full
+            // disk: the first unexpected error if any (a bug), else the first error, counting the rest.
+            var inner = aggregate.Flatten().InnerExceptions;
+            var described = inner.Select(Describe).ToList();
+            var first = described.FirstOrDefault(d => !d.Expected, described.FirstOrDefault((Text: "internal error (an empty AggregateException)", Expected: false)));
+            return inner.Count <= 1 ? first : (string.Create(CultureInfo.InvariantCulture, $"{first.Text} (and {inner.Count - 1} more errors)"), first.Expected);
+        }
+
+        switch (e)
+        {
+            case FcsFormatException f:
+                var flag = f.LenienceOption is null ? null : FlagFor(f.LenienceOption);
+                // --lenient covers the offset and length options, not reading a truncated copy or an unknown version.
+                var lenient = f.LenienceOption is not (nameof(FcsReadOptions.TolerateTruncatedData) or nameof(FcsReadOptions.AllowUnknownVersion));
+                return ($"{OneLine(f.Message)}{(flag is null ? string.Empty : $" With hiaim: {flag}{(lenient ? " (or --lenient)" : "")}.")}", true);
+            case IOException or UnauthorizedAccessException or CliException or Cohort.CohortException or Cohort.SampleSheetException
+                or Panels.PanelException or Gating.GatingException or Gating.GatingMLException or Compensation.CompensationException
+                or Microsoft.Data.Sqlite.SqliteException
+                or OutOfMemoryException or OperationCanceledException:
+                return (OneLine(e.Message), true);
+            default:
+                return ($"internal error ({e.GetType().FullName}: {OneLine(e.Message)})", false);
+        }
+    }
+
+    /// <summary>Refuses a directory where an FCS file is expected (reading one would say "access denied").</summary>
+    /// <exception cref="CliException"><paramref name="path"/> is a directory.</exception>
+    internal static void RequireFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new CliException("is a directory, not an FCS file");
         }
     }
 
@@ -402,15 +532,23 @@ internal static class HiaimCli
         nameof(FcsReadOptions.TolerateEndDataOffByOne) => "--tolerate-off-by-one",
         nameof(FcsReadOptions.TolerateExtraDataBytes) => "--tolerate-extra-bytes",
         nameof(FcsReadOptions.TolerateMissingBeginData) => "--tolerate-missing-begindata",
+        nameof(FcsReadOptions.TolerateTruncatedData) => "--tolerate-truncated",
+        nameof(FcsReadOptions.AllowUnknownVersion) => "--allow-unknown-version",
         _ => null,
     };
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    /// <summary>A message on one line, clipped so that an echoed input value cannot flood the terminal.</summary>
+    internal static string OneLine(string message) => Clip(message.ReplaceLineEndings(" "), 2000);
 
-    private static int UsageError(TextWriter stderr, string problem)
+    /// <summary>At most <paramref name="max"/> characters of <paramref name="text"/>, with how many were cut.</summary>
+    internal static string Clip(string text, int max = 300) =>
+        text.Length <= max ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..max]}… ({text.Length - max} more characters)");
+
+    /// <summary>A usage error: the problem and where to read the command's help (not the whole usage text).</summary>
+    private static int UsageError(TextWriter stderr, string? command, string problem)
     {
-        stderr.WriteLine($"hiaim: {problem}");
-        stderr.WriteLine(Usage);
+        stderr.WriteLine($"hiaim: {OneLine(problem)}");
+        stderr.WriteLine(command is null ? "run 'hiaim --help' for the commands" : $"run 'hiaim {command} --help'");
         return Error;
     }
 }

@@ -24,6 +24,7 @@ internal static class InfoCommand
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static int Run(string path, FcsReadOptions options, bool json, TextWriter stdout, TextWriter stderr)
     {
+        HiaimCli.RequireFile(path);
         var datasets = FcsFile.ListDatasets(path, options);
         if (options.Dataset >= datasets.Count)
         {

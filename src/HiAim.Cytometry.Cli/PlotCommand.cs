@@ -12,7 +12,7 @@ namespace HiAim.Cytometry.Cli;
 /// </summary>
 internal static class PlotCommand
 {
-    public static readonly string[] ValueOptions = ["--dataset", "--strategy", "--panel", "--out", "--columns"];
+    public static readonly string[] ValueOptions = [.. CliArguments.ReadValueOptions, "--strategy", "--panel", "--out", "--columns"];
 
     public sealed record Request(string File, string Out, FcsReadOptions Options, string? StrategyPath, string? PanelName, int Columns);
 
@@ -25,6 +25,13 @@ internal static class PlotCommand
 
     public static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
+        if (!request.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !request.Out.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+        {
+            // The format follows the extension; writing PNG bytes into "x.jpg" would make a file that lies about itself.
+            throw new CliException($"--out {HiaimCli.Clip(request.Out)}: the extension must be .png or .svg");
+        }
+
+        HiaimCli.RequireFile(request.File);
         var sample = FcsFile.Read(request.File, request.Options);
         var options = new GatingPanelOptions { Columns = request.Columns, ChannelLabels = GatingPanelOptions.LabelsFrom(sample.Channels) };
         GatingPanel panel;

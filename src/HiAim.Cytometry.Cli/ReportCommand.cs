@@ -34,7 +34,7 @@ internal static class ReportCommand
             throw new CliException($"{countsPath} does not exist: run 'hiaim count ... --out {dir}' first");
         }
 
-        var counts = SampleSheet.Load(countsPath);
+        var counts = SampleSheet.Load(countsPath, checkColumns: false);
         var stored = CohortRun.StoredSamples(dir).ToDictionary(s => s.File, StringComparer.OrdinalIgnoreCase);
         var perUl = counts.Columns.Contains("Lymphocytes_per_uL", StringComparer.Ordinal) && counts.Rows.Any(r => !string.IsNullOrEmpty(counts.Value(r, "Lymphocytes_per_uL")));
         var suffix = perUl ? "_per_uL" : "_pct_lymphocytes";

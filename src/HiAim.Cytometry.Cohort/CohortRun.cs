@@ -29,6 +29,9 @@ public static class CohortRun
     /// <summary>File name of the study database in the output folder.</summary>
     public const string DatabaseFileName = "study.db";
 
+    /// <summary>File name of the lock held in the output folder while a run writes there.</summary>
+    public const string LockFileName = ".hiaim-count.lock";
+
     /// <summary>The library version recorded as provenance (informational version of HiAim.Cytometry).</summary>
     public static string LibraryVersion { get; } =
         typeof(FcsFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -41,7 +44,10 @@ public static class CohortRun
     /// <param name="progress">Called after each sample (from worker threads), or null.</param>
     /// <param name="cancellationToken">Stops starting new samples; finished samples stay committed. Throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>Per-sample outcomes and paths. A sample that fails does not stop the run.</returns>
-    /// <exception cref="CohortException">The output folder or database cannot be used, or two inputs share a file name.</exception>
+    /// <exception cref="CohortException">
+    /// The output folder or database cannot be used (another run holds its lock, the disk is full, the database is not a
+    /// study database), or two inputs share a file name.
+    /// </exception>
     public static CohortRunResult Run(IReadOnlyList<string> files, string outputDirectory, CohortRunOptions? options = null, IProgress<CohortProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -59,6 +65,7 @@ public static class CohortRun
         var warnings = new List<string>();
         if (options.SampleSheet is { } sheet)
         {
+            warnings.AddRange(sheet.Warnings);
             warnings.AddRange(keys.Where(k => sheet.Find(k!) is null).Select(k => $"{k}: not in the sample sheet {sheet.Source}; its sheet columns are empty"));
         }
 
@@ -74,6 +81,8 @@ public static class CohortRun
             throw new CohortException($"Output folder {outputDirectory} cannot be written: {e.Message}", e);
         }
 
+        using var folderLock = Lock(outputDirectory);
+
         var settings = Settings(options, out var strategyHash, out var gatingName);
         var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var outcomes = new CohortSampleOutcome[files.Count];
@@ -86,6 +95,14 @@ public static class CohortRun
             long runId;
             lock (gate)
             {
+                // The folder lock is held, so a run still marked 'running' was killed (or its machine went down).
+                var interrupted = db.MarkInterruptedRuns();
+                if (interrupted > 0)
+                {
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{interrupted} earlier run{(interrupted == 1 ? " was" : "s were")} left unfinished in {databasePath} (killed?): marked 'interrupted'; their finished samples are reused"));
+                }
+
+                db.SetMeta("sample_sheet", options.SampleSheet?.Source ?? string.Empty);
                 runId = db.StartRun(LibraryVersion, options.Panel.Name, gatingName, strategyHash, Sha256Hex(settings), settings, threads, files.Count);
             }
 
@@ -113,6 +130,15 @@ public static class CohortRun
 
                 throw;
             }
+            catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is SqliteException or IOException or UnauthorizedAccessException) is { } storage)
+            {
+                // A worker could not store its sample (disk full, database locked or broken): the run stops; each sample
+                // committed so far stays, and the next run resumes from them.
+                TryFinish(db, gate, runId, "failed", outcomes);
+                throw storage is SqliteException sql
+                    ? new CohortException($"Study database {databasePath}: {sql.Message.ReplaceLineEndings(" ")}", sql)
+                    : new CohortException($"Output folder {outputDirectory}: {storage.Message.ReplaceLineEndings(" ")}", storage);
+            }
 
             var countsPath = Path.Combine(outputDirectory, CountsFileName);
             lock (gate)
@@ -127,7 +153,7 @@ public static class CohortRun
                     {
                         if (db.GatingMl(key!) is { } xml)
                         {
-                            File.WriteAllText(Path.Combine(gatesDir, Path.GetFileNameWithoutExtension(key) + ".gating.xml"), xml);
+                            AtomicFile.WriteAllText(Path.Combine(gatesDir, Path.GetFileNameWithoutExtension(key) + ".gating.xml"), xml);
                         }
                     }
                 }
@@ -199,7 +225,7 @@ public static class CohortRun
         Sorted(sb, "channel", options.ChannelOverrides);
         sb.Append(inv, $"beads_per_test={options.BeadsPerTest?.ToString("R", inv)}\nvolume_ul={options.SampleVolumeUl?.ToString("R", inv)}\n");
         var r = options.ReadOptions;
-        sb.Append(inv, $"read=dataset:{r.Dataset},text:{r.PreferTextDataOffsets},header:{r.PreferHeaderDataOffsets},offbyone:{r.TolerateEndDataOffByOne},extra:{r.TolerateExtraDataBytes},nobegin:{r.TolerateMissingBeginData},delim:{r.DoubledDelimiter},mask:{r.BitMask}\n");
+        sb.Append(inv, $"read=dataset:{r.Dataset},text:{r.PreferTextDataOffsets},header:{r.PreferHeaderDataOffsets},offbyone:{r.TolerateEndDataOffByOne},extra:{r.TolerateExtraDataBytes},nobegin:{r.TolerateMissingBeginData},truncated:{r.TolerateTruncatedData},unknownversion:{r.AllowUnknownVersion},repair:{r.RepairDefects},delim:{r.DoubledDelimiter},mask:{r.BitMask}\n");
         return sb.ToString();
     }
 
@@ -210,6 +236,47 @@ public static class CohortRun
         foreach (var kv in (map ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase))
         {
             sb.Append(CultureInfo.InvariantCulture, $"{name}={kv.Key.ToUpperInvariant()}={kv.Value}\n");
+        }
+    }
+
+    /// <summary>
+    /// Takes the output folder's lock (an exclusive lock on <see cref="LockFileName"/>, released by the OS when the process
+    /// ends, even by kill -9): two runs writing one folder would mix rows of both settings in counts.csv.
+    /// </summary>
+    private static FileStream Lock(string outputDirectory)
+    {
+        var path = Path.Combine(outputDirectory, LockFileName);
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            stream.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n")));
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException e)
+        {
+            throw new CohortException($"Output folder {outputDirectory} is in use by another hiaim count (lock {path} is held): wait for it to finish, or give another --out.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CohortException($"Output folder {outputDirectory} cannot be locked: {e.Message}", e);
+        }
+    }
+
+    private static void TryFinish(StudyDatabase db, Lock gate, long runId, string status, CohortSampleOutcome?[] outcomes)
+    {
+        try
+        {
+            lock (gate)
+            {
+                db.FinishRun(runId, status, Count(outcomes, SampleStatus.Analyzed), Count(outcomes, SampleStatus.Reused), Count(outcomes, SampleStatus.Failed));
+            }
+        }
+        catch (SqliteException)
+        {
+            // The database cannot take even this (e.g. the disk is full): the run stays 'running', and the next run,
+            // holding the folder lock, marks it 'interrupted'.
         }
     }
 
@@ -240,7 +307,7 @@ public static class CohortRun
         try
         {
             var t0 = Stopwatch.GetTimestamp();
-            var bytes = File.ReadAllBytes(path);
+            var bytes = ReadSample(path);
             sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var row = options.SampleSheet?.Find(key);
             double? sheetBeads = row is null ? null : options.SampleSheet!.Number(row, SampleSheet.BeadsPerTestColumn);
@@ -284,7 +351,7 @@ public static class CohortRun
             Interlocked.Add(ref stageTicks[3], t2 - t1 - comp - transform);
             lock (gate)
             {
-                db.SaveResult(runId, key, Path.GetFullPath(path), sha, sampleSettings, fcs.EventCount, result, gatingMl);
+                db.SaveResult(runId, key, Path.GetFullPath(path), sha, sampleSettings, fcs.EventCount, result, gatingMl, fcs.Warnings);
             }
 
             Interlocked.Add(ref stageTicks[4], Stopwatch.GetTimestamp() - t2);
@@ -292,8 +359,9 @@ public static class CohortRun
             options.Analyzed?.Invoke(outcome, result);
             return outcome;
         }
-        catch (Exception e) when (e is FcsFormatException or PanelException or GatingException or CompensationException or SampleSheetException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not (SqliteException or OperationCanceledException or OutOfMemoryException))
         {
+            // One sample's failure, whatever it is, must not cost the batch the other samples (storage errors stop the run).
             var message = Describe(e, path);
             lock (gate)
             {
@@ -304,6 +372,34 @@ public static class CohortRun
         }
     }
 
+    /// <summary>
+    /// A sample file's bytes. Its reported length is trusted only as far as it holds: a device or pipe (length 0, endless,
+    /// e.g. /dev/zero) or a file that grows while read is refused instead of read until memory runs out.
+    /// </summary>
+    private static byte[] ReadSample(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new IOException("is a directory, not an FCS file");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var length = stream.Length;
+        if (length > Array.MaxLength)
+        {
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{length} bytes is more than one file can be read into memory"));
+        }
+
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        if (stream.ReadByte() >= 0)
+        {
+            throw new IOException("not a regular file (it has more bytes than its size says, like /dev/zero or a pipe)");
+        }
+
+        return bytes;
+    }
+
     private static StoredSample? LoadLocked(StudyDatabase db, Lock gate, string key)
     {
         lock (gate)
@@ -312,9 +408,16 @@ public static class CohortRun
         }
     }
 
-    private static string Describe(Exception e, string path) => e switch
+    private static string Describe(Exception e, string path)
     {
-        FileNotFoundException or DirectoryNotFoundException => $"file not found: {path}",
-        _ => e.Message.ReplaceLineEndings(" "),
-    };
+        var message = e switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => $"file not found: {path}",
+            FcsFormatException or PanelException or GatingException or SampleSheetException or IOException or UnauthorizedAccessException => e.Message.ReplaceLineEndings(" "),
+            _ => $"internal error ({e.GetType().FullName}: {e.Message.ReplaceLineEndings(" ")}); please report it",
+        };
+
+        // An error may echo a value from the file: keep counts.csv and the terminal readable.
+        return message.Length <= 1000 ? message : string.Create(CultureInfo.InvariantCulture, $"{message[..1000]}… ({message.Length - 1000} more characters)");
+    }
 }

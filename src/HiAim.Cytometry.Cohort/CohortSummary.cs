@@ -97,11 +97,25 @@ public sealed class CohortSummary
         SampleSheet table;
         try
         {
-            table = SampleSheet.Load(path);
+            table = SampleSheet.Load(path, checkColumns: false);
         }
         catch (SampleSheetException e)
         {
             throw new CohortException($"{path} is not a counts table: {e.Message}", e);
+        }
+
+        var missing = RequiredColumns.Where(c => !table.Columns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (missing.Count > 0)
+        {
+            // Say which sheet lacked what: the column comes from the sample sheet of the count run, not from counts.csv itself.
+            var sheet = StudyDatabase.ReadMeta(Path.Combine(directory, CohortRun.DatabaseFileName), "sample_sheet");
+            var columns = string.Join(", ", missing.Select(m => $"'{m}'"));
+            throw new CohortException(sheet switch
+            {
+                null => $"{path} has no {columns} column{(missing.Count == 1 ? string.Empty : "s")}: give 'hiaim count' a --sample-sheet with patient, arm and timepoint columns.",
+                "" => $"{path} has no {columns} column{(missing.Count == 1 ? string.Empty : "s")}: the count run had no --sample-sheet; give it one with patient, arm and timepoint columns.",
+                _ => $"the sample sheet {sheet} (of the count run into {directory}) has no {columns} column{(missing.Count == 1 ? string.Empty : "s")}: add {(missing.Count == 1 ? "it" : "them")} and run 'hiaim count' again.",
+            });
         }
 
         return From(table, timepoints);
@@ -205,17 +219,17 @@ public sealed class CohortSummary
         foreach (var g in Groups)
         {
             var c = ArmChanges.FirstOrDefault(a => a.Arm == g.Arm && a.Timepoint == g.Timepoint && a.Population == g.Population);
-            s.Append(inv, $"{CountsTable.Field(g.Arm)},{CountsTable.Field(g.Timepoint)},{g.Population},{g.N},{CountsTable.Number(g.Median)},{CountsTable.Number(g.Q1)},{CountsTable.Number(g.Q3)},{CountsTable.Number(c?.MedianPercentChange)},{CountsTable.Number(c?.Q1)},{CountsTable.Number(c?.Q3)}\n");
+            s.Append(inv, $"{CountsTable.Field(CountsTable.Safe(g.Arm))},{CountsTable.Field(CountsTable.Safe(g.Timepoint))},{g.Population},{g.N},{CountsTable.Number(g.Median)},{CountsTable.Number(g.Q1)},{CountsTable.Number(g.Q3)},{CountsTable.Number(c?.MedianPercentChange)},{CountsTable.Number(c?.Q1)},{CountsTable.Number(c?.Q3)}\n");
         }
 
-        File.WriteAllText(Path.Combine(directory, "summary.csv"), s.ToString());
+        Internals.AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), s.ToString());
         var ch = new StringBuilder("patient,arm,timepoint,population,baseline_per_uL,per_uL,pct_change\n");
         foreach (var c in Changes)
         {
-            ch.Append(inv, $"{CountsTable.Field(c.Patient)},{CountsTable.Field(c.Arm)},{CountsTable.Field(c.Timepoint)},{c.Population},{CountsTable.Number(c.Baseline)},{CountsTable.Number(c.Value)},{CountsTable.Number(c.PercentChange)}\n");
+            ch.Append(inv, $"{CountsTable.Field(CountsTable.Safe(c.Patient))},{CountsTable.Field(CountsTable.Safe(c.Arm))},{CountsTable.Field(CountsTable.Safe(c.Timepoint))},{c.Population},{CountsTable.Number(c.Baseline)},{CountsTable.Number(c.Value)},{CountsTable.Number(c.PercentChange)}\n");
         }
 
-        File.WriteAllText(Path.Combine(directory, "changes.csv"), ch.ToString());
+        Internals.AtomicFile.WriteAllText(Path.Combine(directory, "changes.csv"), ch.ToString());
     }
 
     /// <summary>The summary as text tables: cells/µL median [IQR] per arm and timepoint, then the median % change from the first timepoint.</summary>

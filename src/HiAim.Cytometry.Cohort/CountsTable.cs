@@ -43,6 +43,7 @@ internal static class CountsTable
         }
 
         header.Add("qc_flags");
+        header.Add("read_warnings");
         header.Add("error");
         var csv = new StringBuilder();
         csv.AppendJoin(',', header.Select(Field)).Append('\n');
@@ -50,11 +51,11 @@ internal static class CountsTable
         for (var i = 0; i < keys.Count; i++)
         {
             var s = stored[i];
-            var row = new List<string> { keys[i], s?.Sha256 ?? string.Empty };
+            var row = new List<string> { Safe(keys[i]), s?.Sha256 ?? string.Empty };
             var ok = s is { Status: "ok" };
             row.Add(ok ? s!.Events.ToString(inv) : string.Empty);
             var sheetRow = sheet?.Find(keys[i]);
-            row.AddRange(sheet is null ? [] : sheetRow?.Values ?? Enumerable.Repeat(string.Empty, sheet.Columns.Count));
+            row.AddRange(sheet is null ? [] : sheetRow?.Values.Select(Safe) ?? Enumerable.Repeat(string.Empty, sheet.Columns.Count));
             foreach (var p in populations)
             {
                 var count = ok ? s!.Populations.FirstOrDefault(c => c.Name == p) : null;
@@ -67,13 +68,14 @@ internal static class CountsTable
             }
 
             row.Add(ok ? string.Join(';', s!.Flags.Select(f => f.Check.ToString())) : string.Empty);
-            row.Add(s is null ? "not analysed" : s.Error ?? string.Empty);
+            row.Add(ok ? Warnings(s!.ReadWarnings) : string.Empty);
+            row.Add(s is null ? "not analysed" : Safe(s.Error ?? string.Empty));
             csv.AppendJoin(',', row.Select(Field)).Append('\n');
             if (ok)
             {
                 foreach (var flag in s!.Flags)
                 {
-                    qc.Append(Field(keys[i])).Append(',').Append(flag.Check.ToString()).Append(',').Append(Field(flag.Reason)).Append('\n');
+                    qc.Append(Field(Safe(keys[i]))).Append(',').Append(flag.Check.ToString()).Append(',').Append(Field(Safe(flag.Reason))).Append('\n');
                 }
             }
         }
@@ -86,13 +88,31 @@ internal static class CountsTable
     public static string Number(double? value) =>
         value is { } v && double.IsFinite(v) ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture) : string.Empty;
 
+    /// <summary>The most read warnings listed in one counts.csv cell (all are in study.db, up to its own cap).</summary>
+    public const int MaxListedWarnings = 20;
+
+    /// <summary>Read warnings as <c>CODE@offset</c> (just <c>CODE</c> without an offset), ';'-separated in the reader's order.</summary>
+    public static string Warnings(IReadOnlyList<Fcs.FcsWarning> warnings)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var listed = warnings.Take(MaxListedWarnings).Select(w => w.Offset >= 0 ? string.Create(inv, $"{w.Code}@{w.Offset}") : w.Code);
+        var text = string.Join(';', listed);
+        return warnings.Count > MaxListedWarnings ? string.Create(inv, $"{text};+{warnings.Count - MaxListedWarnings} more") : text;
+    }
+
+    /// <summary>
+    /// A text cell from the user's input, made safe for spreadsheets (OWASP CSV injection): a value starting with
+    /// = + - @, tab or CR that is not a number gets a leading apostrophe, so that it is shown as text and not run as a formula.
+    /// </summary>
+    public static string Safe(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? "'" + value
+            : value;
+
+    /// <summary>A CSV field, quoted when it holds a comma, quote or line break.</summary>
     public static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
-    private static void WriteAtomically(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string text) => Internals.AtomicFile.WriteAllText(path, text);
 }

@@ -13,6 +13,9 @@ public sealed record SampleSheetRow(string File, IReadOnlyList<string> Values, i
 /// A CSV sample sheet: a header with a <c>file</c> column and any others (e.g. <c>patient,arm,timepoint</c>), one row per
 /// sample file. The columns <c>beads_per_test</c> and <c>volume_ul</c>, when present, give the bead formula's lot value and
 /// blood volume per sample. Fields may be quoted ("a, b" and "" for a quote), as spreadsheets write them.
+/// Inputs are checked, not guessed: a column that looks like a known one (<c>beads</c>, <c>volume</c>, <c>group</c>,
+/// <c>pateint</c>, ...) or that clashes with a column of <c>counts.csv</c> (<c>sha256</c>, <c>events</c>, <c>error</c>,
+/// <c>NK_per_uL</c>, ...) is an error; other columns are carried through and named once in <see cref="Warnings"/>.
 /// </summary>
 public sealed class SampleSheet
 {
@@ -22,22 +25,49 @@ public sealed class SampleSheet
     /// <summary>Column giving the whole-blood volume per tube, µL.</summary>
     public const string VolumeColumn = "volume_ul";
 
+    /// <summary>The most bytes read from a sheet (a path such as /dev/zero must end in an error, not in running out of memory).</summary>
+    internal const int MaxBytes = 64 << 20;
+
+    /// <summary>Columns hiaim reads from a sheet.</summary>
+    internal static readonly string[] KnownColumns = ["file", "patient", "arm", "timepoint", BeadsPerTestColumn, VolumeColumn];
+
+    /// <summary>Columns that <c>counts.csv</c> writes itself; a sheet column of the same name would make a duplicate header.</summary>
+    internal static readonly string[] OutputColumns = ["sha256", "events", "qc_flags", "read_warnings", "error"];
+
+    /// <summary>Suffixes of the per-population columns of <c>counts.csv</c>.</summary>
+    internal static readonly string[] OutputSuffixes = ["_events", "_pct_lymphocytes", "_per_uL"];
+
+    /// <summary>Names people give the known columns (compared without case, spaces, '_' or '-').</summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["beads"] = BeadsPerTestColumn, ["beadcount"] = BeadsPerTestColumn, ["beadscount"] = BeadsPerTestColumn, ["beadspertube"] = BeadsPerTestColumn,
+        ["trucount"] = BeadsPerTestColumn, ["beadspertest"] = BeadsPerTestColumn, ["beadsper"] = BeadsPerTestColumn, ["beadlot"] = BeadsPerTestColumn,
+        ["volume"] = VolumeColumn, ["vol"] = VolumeColumn, ["volumeml"] = VolumeColumn, ["bloodvolume"] = VolumeColumn, ["samplevolume"] = VolumeColumn,
+        ["volumemicrolitres"] = VolumeColumn, ["volumemicroliters"] = VolumeColumn, ["volul"] = VolumeColumn, ["ul"] = VolumeColumn,
+        ["group"] = "arm", ["arms"] = "arm", ["treatment"] = "arm", ["studyarm"] = "arm", ["cohort"] = "arm",
+        ["patientid"] = "patient", ["subject"] = "patient", ["subjectid"] = "patient", ["participant"] = "patient", ["participantid"] = "patient",
+        ["patients"] = "patient", ["pid"] = "patient", ["donor"] = "patient",
+        ["time"] = "timepoint", ["timepoints"] = "timepoint", ["visit"] = "timepoint", ["tp"] = "timepoint",
+        ["filename"] = "file", ["files"] = "file", ["fcs"] = "file", ["fcsfile"] = "file", ["path"] = "file", ["filepath"] = "file",
+    };
+
     private readonly Dictionary<string, SampleSheetRow> _byFile;
 
-    private SampleSheet(string source, IReadOnlyList<string> columns, IReadOnlyList<SampleSheetRow> rows)
+    private SampleSheet(string source, IReadOnlyList<string> columns, IReadOnlyList<SampleSheetRow> rows, IReadOnlyList<string> warnings)
     {
         Source = source;
         Columns = columns;
         Rows = rows;
+        Warnings = warnings;
         _byFile = new Dictionary<string, SampleSheetRow>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in rows)
         {
-            if (!_byFile.TryAdd(row.File, row))
-            {
-                throw new SampleSheetException(source, row.Line, $"file '{row.File}' is listed twice (first on line {_byFile[row.File].Line})");
-            }
+            _byFile.TryAdd(row.File, row);
         }
     }
+
+    /// <summary>Things that did not stop the sheet from loading, each said once (e.g. columns hiaim does not know, carried through).</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Where the sheet came from (path or a name), for messages.</summary>
     public string Source { get; }
@@ -52,10 +82,13 @@ public sealed class SampleSheet
     /// <param name="path">The CSV file.</param>
     /// <returns>The sheet.</returns>
     /// <exception cref="SampleSheetException">No <c>file</c> column, a ragged or duplicate row, or a bad number.</exception>
-    public static SampleSheet Load(string path)
+    public static SampleSheet Load(string path) => Load(path, checkColumns: true);
+
+    /// <summary>Reads a sheet or, with <paramref name="checkColumns"/> false, any CSV table with a <c>file</c> column (counts.csv).</summary>
+    internal static SampleSheet Load(string path, bool checkColumns)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Parse(reader, path);
+        using var reader = new StreamReader(new MemoryStream(Internals.BoundedFile.ReadAllBytes(path, MaxBytes, "sample sheet")), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return ParseCore(reader, path, checkColumns);
     }
 
     /// <summary>Reads a sheet from CSV text.</summary>
@@ -63,13 +96,18 @@ public sealed class SampleSheet
     /// <param name="source">Name used in messages.</param>
     /// <returns>The sheet.</returns>
     /// <exception cref="SampleSheetException">No <c>file</c> column, a ragged or duplicate row, or a bad number.</exception>
-    public static SampleSheet Parse(TextReader reader, string source)
+    public static SampleSheet Parse(TextReader reader, string source) => ParseCore(reader, source, checkColumns: true);
+
+    private static SampleSheet ParseCore(TextReader reader, string source, bool checkColumns)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(source);
         var lineNo = 0;
         List<string>? header = null;
         var rows = new List<SampleSheetRow>();
+        var problems = new List<(int Line, string Problem)>();
+        var firstLine = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var unknown = new List<string>();
         int fileIndex = -1;
         while (reader.ReadLine() is { } line)
         {
@@ -86,13 +124,21 @@ public sealed class SampleSheet
                 fileIndex = header.FindIndex(h => h.Equals("file", StringComparison.OrdinalIgnoreCase));
                 if (fileIndex < 0)
                 {
-                    throw new SampleSheetException(source, lineNo, $"the header has no 'file' column (columns: {string.Join(", ", header)})");
+                    var like = header.FirstOrDefault(h => LooksLike(h) == "file");
+                    throw new SampleSheetException(source, lineNo, like is null
+                        ? $"the header has no 'file' column (columns: {Clip(string.Join(", ", header))})"
+                        : $"the header has no 'file' column; column '{Clip(like)}' looks like it: rename it to 'file'");
                 }
 
                 var dup = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
                 if (dup is not null)
                 {
-                    throw new SampleSheetException(source, lineNo, $"column '{dup.Key}' appears twice in the header");
+                    throw new SampleSheetException(source, lineNo, $"column '{Clip(dup.Key)}' appears twice in the header");
+                }
+
+                if (checkColumns)
+                {
+                    CheckColumns(header, source, lineNo, unknown);
                 }
 
                 continue;
@@ -100,13 +146,21 @@ public sealed class SampleSheet
 
             if (fields.Count != header.Count)
             {
-                throw new SampleSheetException(source, lineNo, $"{fields.Count} fields where the header has {header.Count}");
+                problems.Add((lineNo, $"{fields.Count} fields where the header has {header.Count}"));
+                continue;
             }
 
             var file = fields[fileIndex].Trim();
             if (file.Length == 0)
             {
-                throw new SampleSheetException(source, lineNo, "the 'file' field is empty");
+                problems.Add((lineNo, "the 'file' field is empty"));
+                continue;
+            }
+
+            if (!firstLine.TryAdd(file, lineNo))
+            {
+                problems.Add((lineNo, $"file '{Clip(file)}' is listed twice (first on line {firstLine[file]})"));
+                continue;
             }
 
             var values = fields.Where((_, i) => i != fileIndex).Select(f => f.Trim()).ToList();
@@ -118,15 +172,134 @@ public sealed class SampleSheet
             throw new SampleSheetException(source, Math.Max(lineNo, 1), "the sheet is empty (it needs a header with a 'file' column)");
         }
 
-        var sheet = new SampleSheet(source, [.. header.Where((_, i) => i != fileIndex)], rows);
-        foreach (var row in rows)
+        IReadOnlyList<string> warnings = unknown.Count == 0 ? [] :
+            [$"sample sheet {source}: column{(unknown.Count == 1 ? string.Empty : "s")} {string.Join(", ", unknown.Select(u => $"'{Clip(u)}'"))} not used by hiaim, carried through to counts.csv as written"];
+        var sheet = new SampleSheet(source, [.. header.Where((_, i) => i != fileIndex)], rows, warnings);
+        if (checkColumns)
         {
-            sheet.Number(row, BeadsPerTestColumn);
-            sheet.Number(row, VolumeColumn);
+            foreach (var row in rows)
+            {
+                foreach (var column in (string[])[BeadsPerTestColumn, VolumeColumn])
+                {
+                    var text = sheet.Value(row, column);
+                    if (!string.IsNullOrEmpty(text) && !IsPositive(text))
+                    {
+                        problems.Add((row.Line, $"{column} '{Clip(text)}' is not a positive number"));
+                    }
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            // Every bad row at once (in line order), so that one pass over the sheet fixes them all.
+            var ordered = problems.OrderBy(p => p.Line).ToList();
+            var listed = string.Join("; ", ordered.Take(10).Select(p => string.Create(CultureInfo.InvariantCulture, $"line {p.Line}: {p.Problem}")));
+            var more = ordered.Count > 10 ? string.Create(CultureInfo.InvariantCulture, $"; and {ordered.Count - 10} more bad rows") : string.Empty;
+            throw new SampleSheetException(source, ordered[0].Line, ordered.Count == 1 ? ordered[0].Problem : $"{ordered.Count} bad rows: {listed}{more}", ordered.Count > 1);
         }
 
         return sheet;
     }
+
+    /// <summary>The known column a header name looks like (an alias or a near miss), or null.</summary>
+    internal static string? LooksLike(string column)
+    {
+        var key = Normalize(column);
+        if (key.Length == 0)
+        {
+            return null;
+        }
+
+        if (Aliases.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        foreach (var k in KnownColumns)
+        {
+            var n = Normalize(k);
+            if (key == n || Distance(key, n) <= (n.Length <= 4 ? 1 : 2))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckColumns(List<string> header, string source, int lineNo, List<string> unknown)
+    {
+        var errors = new List<string>();
+        var clashes = new List<string>();
+        foreach (var h in header)
+        {
+            if (KnownColumns.Contains(h, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (OutputColumns.Contains(h, StringComparer.OrdinalIgnoreCase) || OutputSuffixes.Any(s => h.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            {
+                clashes.Add($"'{Clip(h)}'");
+            }
+            else if (LooksLike(h) is { } like)
+            {
+                errors.Add($"column '{Clip(h)}' looks like '{like}' but is not it: rename it to '{like}' (or to a name unlike any known column to carry it through unread)");
+            }
+            else
+            {
+                unknown.Add(h);
+            }
+        }
+
+        if (clashes.Count > 0)
+        {
+            errors.Insert(0, $"column{(clashes.Count == 1 ? string.Empty : "s")} {string.Join(", ", clashes)} clash{(clashes.Count == 1 ? "es" : string.Empty)} with the columns that hiaim count writes to counts.csv ({string.Join(", ", OutputColumns)}, POPULATION{string.Join("/", OutputSuffixes)}): rename {(clashes.Count == 1 ? "it" : "them")}");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new SampleSheetException(source, lineNo, string.Join("; ", errors));
+        }
+    }
+
+    private static string Normalize(string name) => Panels.MarkerMatching.Squeeze(name).ToLowerInvariant();
+
+    /// <summary>Levenshtein distance, stopping early for long names (only small distances matter).</summary>
+    private static int Distance(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 2)
+        {
+            return int.MaxValue;
+        }
+
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private static bool IsPositive(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v);
+
+    /// <summary>A value echoed in a message, clipped so that a huge field cannot flood it.</summary>
+    internal static string Clip(string text) => text.Length <= 80 ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..80]}… ({text.Length} characters)");
 
     /// <summary>The row for a file name (case-insensitive), or null.</summary>
     /// <param name="fileName">File name without directory.</param>
@@ -184,7 +357,7 @@ public sealed class SampleSheet
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
             ? v
-            : throw new SampleSheetException(Source, row.Line, $"{column} '{text}' is not a positive number");
+            : throw new SampleSheetException(Source, row.Line, $"{column} '{Clip(text)}' is not a positive number");
     }
 
     private static List<string> SplitCsvLine(string line, string source, int lineNo)
@@ -276,7 +449,13 @@ public sealed class SampleSheetException : Exception
     /// <param name="line">1-based line.</param>
     /// <param name="problem">What is wrong.</param>
     public SampleSheetException(string sheet, int line, string problem)
-        : base($"Sample sheet {sheet}, line {line}: {problem}.")
+        : this(sheet, line, problem, false)
+    {
+    }
+
+    /// <summary>Creates the exception for several bad rows (the problem names each row's line).</summary>
+    internal SampleSheetException(string sheet, int line, string problem, bool severalRows)
+        : base(severalRows ? $"Sample sheet {sheet}: {problem}." : $"Sample sheet {sheet}, line {line}: {problem}.")
     {
         Sheet = sheet;
         Line = line;

@@ -5,7 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace HiAim.Cytometry.Cohort;
 
 /// <summary>A sample as stored in <c>study.db</c>.</summary>
-internal sealed record StoredSample(string File, string Sha256, string SettingsSha256, string Status, string? Error, int Events, IReadOnlyList<PopulationCount> Populations, IReadOnlyList<QcFlag> Flags);
+internal sealed record StoredSample(string File, string Sha256, string SettingsSha256, string Status, string? Error, int Events, IReadOnlyList<PopulationCount> Populations, IReadOnlyList<QcFlag> Flags)
+{
+    /// <summary>The reader's warnings for the file (code, byte offset, message), in the reader's order.</summary>
+    public IReadOnlyList<Fcs.FcsWarning> ReadWarnings { get; init; } = [];
+}
 
 /// <summary>
 /// The study database (SQLite, WAL): runs with provenance, and per sample its counts, placed gates (Gating-ML) and QC
@@ -14,7 +18,23 @@ internal sealed record StoredSample(string File, string Sha256, string SettingsS
 /// </summary>
 internal sealed class StudyDatabase : IDisposable
 {
-    public const int SchemaVersion = 1;
+    /// <summary>2: read_warnings table (a version 1 database is upgraded in place).</summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>Warnings stored per sample; more are counted in one last row (a file with 300,000 duplicate keywords must not bloat the database).</summary>
+    public const int MaxStoredWarnings = 100;
+
+    /// <summary>Columns each table must have (a study.db from elsewhere with the same table names must be refused, not half-used).</summary>
+    private static readonly (string Table, string[] Columns)[] Expected =
+    [
+        ("meta", ["key", "value"]),
+        ("runs", ["run_id", "started_utc", "finished_utc", "status", "library_version", "panel", "gating", "strategy_sha256", "settings_sha256", "options", "threads", "files", "analyzed", "reused", "failed"]),
+        ("samples", ["file", "path", "sha256", "settings_sha256", "run_id", "status", "error", "events", "beads_per_test", "volume_ul"]),
+        ("populations", ["file", "ordinal", "population", "events", "pct_lymphocytes", "pct_parent", "per_ul"]),
+        ("gates", ["file", "gating_ml"]),
+        ("qc_flags", ["file", "ordinal", "check_name", "reason"]),
+        ("read_warnings", ["file", "ordinal", "code", "offset", "message"]),
+    ];
 
     private static readonly string[] Schema =
     [
@@ -38,6 +58,11 @@ internal sealed class StudyDatabase : IDisposable
         """,
         "CREATE TABLE IF NOT EXISTS gates (file TEXT PRIMARY KEY REFERENCES samples(file), gating_ml TEXT NOT NULL)",
         """
+        CREATE TABLE IF NOT EXISTS read_warnings (
+          file TEXT NOT NULL REFERENCES samples(file), ordinal INTEGER NOT NULL, code TEXT NOT NULL, offset INTEGER, message TEXT NOT NULL,
+          PRIMARY KEY (file, ordinal))
+        """,
+        """
         CREATE TABLE IF NOT EXISTS qc_flags (
           file TEXT NOT NULL REFERENCES samples(file), ordinal INTEGER NOT NULL, check_name TEXT NOT NULL, reason TEXT NOT NULL,
           PRIMARY KEY (file, ordinal))
@@ -50,6 +75,20 @@ internal sealed class StudyDatabase : IDisposable
     {
         Path = path;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            Initialise(path);
+        }
+        catch
+        {
+            // Not a study database (or not SQLite): release the file before the error is reported.
+            Dispose();
+            throw;
+        }
+    }
+
+    private void Initialise(string path)
+    {
         _connection.Open();
         Execute("PRAGMA journal_mode=WAL");
         Execute("PRAGMA synchronous=NORMAL");
@@ -61,10 +100,17 @@ internal sealed class StudyDatabase : IDisposable
                 Execute(statement, tx);
             }
 
+            CheckTables(path, tx);
             var version = Scalar("SELECT value FROM meta WHERE key = 'schema_version'", tx);
             if (version is null)
             {
                 Execute($"INSERT INTO meta (key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+            }
+            else if (version as string == "1")
+            {
+                // Version 1 lacked only the read_warnings table, created above; its samples are re-analysed anyway, as the
+                // settings hash includes the library version.
+                Execute($"UPDATE meta SET value = '{SchemaVersion}' WHERE key = 'schema_version'", tx);
             }
             else if (version as string != SchemaVersion.ToString(CultureInfo.InvariantCulture))
             {
@@ -76,6 +122,77 @@ internal sealed class StudyDatabase : IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Refuses a database whose tables lack the columns this version uses (another program's study.db).</summary>
+    private void CheckTables(string path, SqliteTransaction tx)
+    {
+        foreach (var (table, columns) in Expected)
+        {
+            var have = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            using (var cmd = _connection.CreateCommand())
+            {
+                cmd.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+                cmd.Transaction = tx;
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    have.Add(r.GetString(0));
+                }
+            }
+
+            var missing = columns.Where(c => !have.Contains(c)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new CohortException($"{path} is not a study database of hiaim count: its table '{table}' has no column {string.Join(", ", missing.Select(m => $"'{m}'"))}. Use a new output folder (or move that file away).");
+            }
+        }
+    }
+
+    /// <summary>Marks runs still 'running' as 'interrupted': called under the output folder's lock, so no such run is alive.</summary>
+    /// <returns>How many runs were marked.</returns>
+    public int MarkInterruptedRuns()
+    {
+        using var cmd = Command("UPDATE runs SET status = 'interrupted' WHERE status = 'running'");
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Sets a value in the meta table (e.g. the sample sheet of the last run).</summary>
+    public void SetMeta(string key, string value)
+    {
+        using var cmd = Command("INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", ("$k", key), ("$v", value));
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>A value of the meta table of the database at <paramref name="path"/>, read-only; null when absent or unreadable.</summary>
+    public static string? ReadMeta(string path, string key)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT value FROM meta WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            return cmd.ExecuteScalar() as string;
+        }
+        catch (SqliteException)
+        {
+            // Only used to improve a message: an unreadable database says nothing.
+            return null;
+        }
+    }
+
+    /// <summary>A value of the meta table, or null.</summary>
+    public string? Meta(string key)
+    {
+        using var cmd = Command("SELECT value FROM meta WHERE key = $k", ("$k", key));
+        return cmd.ExecuteScalar() as string;
+    }
 
     public long StartRun(string libraryVersion, string panel, string gating, string strategySha256, string settingsSha256, string options, int threads, int files)
     {
@@ -101,7 +218,7 @@ internal sealed class StudyDatabase : IDisposable
     }
 
     /// <summary>Replaces a sample's rows with an analysed result, in one transaction.</summary>
-    public void SaveResult(long runId, string file, string path, string sha256, string settingsSha256, int events, TbnkResult result, string gatingMl)
+    public void SaveResult(long runId, string file, string path, string sha256, string settingsSha256, int events, TbnkResult result, string gatingMl, IReadOnlyList<Fcs.FcsWarning> warnings)
     {
         using var tx = _connection.BeginTransaction();
         Delete(file, tx);
@@ -139,6 +256,24 @@ internal sealed class StudyDatabase : IDisposable
         {
             cmd.Transaction = tx;
             cmd.ExecuteNonQuery();
+        }
+
+        using (var cmd = Command("INSERT INTO read_warnings (file, ordinal, code, offset, message) VALUES ($f, $o, $c, $b, $m)"))
+        {
+            cmd.Transaction = tx;
+            for (var i = 0; i < Math.Min(warnings.Count, MaxStoredWarnings); i++)
+            {
+                var w = warnings[i];
+                Bind(cmd, ("$f", file), ("$o", i), ("$c", w.Code), ("$b", w.Offset >= 0 ? w.Offset : null), ("$m", w.Message));
+                cmd.ExecuteNonQuery();
+            }
+
+            if (warnings.Count > MaxStoredWarnings)
+            {
+                var more = warnings.Count - MaxStoredWarnings;
+                Bind(cmd, ("$f", file), ("$o", MaxStoredWarnings), ("$c", "MORE"), ("$b", null), ("$m", string.Create(CultureInfo.InvariantCulture, $"{more} more warnings not stored")));
+                cmd.ExecuteNonQuery();
+            }
         }
 
         tx.Commit();
@@ -223,7 +358,17 @@ internal sealed class StudyDatabase : IDisposable
             }
         }
 
-        return new StoredSample(file, sha, settings, status, error, events, populations, flags);
+        var warnings = new List<Fcs.FcsWarning>();
+        using (var cmd = Command("SELECT code, offset, message FROM read_warnings WHERE file = $f ORDER BY ordinal", ("$f", file)))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                warnings.Add(new Fcs.FcsWarning(r.GetString(0), r.IsDBNull(1) ? -1 : r.GetInt64(1), r.GetString(2)));
+            }
+        }
+
+        return new StoredSample(file, sha, settings, status, error, events, populations, flags) { ReadWarnings = warnings };
     }
 
     public void Dispose()
@@ -241,7 +386,7 @@ internal sealed class StudyDatabase : IDisposable
 
     private void Delete(string file, SqliteTransaction tx)
     {
-        foreach (var table in (string[])["populations", "qc_flags", "gates", "samples"])
+        foreach (var table in (string[])["populations", "qc_flags", "gates", "read_warnings", "samples"])
         {
             using var cmd = Command($"DELETE FROM {table} WHERE file = $f", ("$f", file));
             cmd.Transaction = tx;

@@ -103,7 +103,7 @@ public static class CohortReport
         });
 
         var index = Path.Combine(outDir, "index.html");
-        File.WriteAllText(index, Html(model, cohortFiles, panelFiles, panelErrors), new UTF8Encoding(false));
+        Internals.AtomicFile.WriteAllText(index, Html(model, cohortFiles, panelFiles, panelErrors));
         return index;
     }
 

@@ -66,7 +66,7 @@ public abstract partial class CytometryFigure
     public void SavePng(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        File.WriteAllBytes(path, ToPng());
+        Internals.AtomicFile.WriteAllBytes(path, ToPng());
     }
 
     /// <summary>Writes the figure as SVG (UTF-8).</summary>
@@ -74,7 +74,7 @@ public abstract partial class CytometryFigure
     public void SaveSvg(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        File.WriteAllText(path, ToSvg(), new UTF8Encoding(false));
+        Internals.AtomicFile.WriteAllText(path, ToSvg());
     }
 
     /// <summary>Writes the figure as SVG when <paramref name="path"/> ends in <c>.svg</c>, else as PNG.</summary>

@@ -256,6 +256,29 @@ public sealed class BeckmanCompensationTests
             var expected = (m[e, 1] * want[0, 1]) + (m[e, 3] * want[1, 1]);
             Assert.True(Math.Abs(expected - fl2[e]) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"event {e}: {fl2[e]} != {expected}");
         }
+
+        // The same choice from the command line.
+        var path = Path.Combine(Path.GetTempPath(), $"hiaim-fl1-{Guid.NewGuid():N}.fcs");
+        var csv = Path.ChangeExtension(path, ".csv");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var refused = Hiaim("export", path, "--compensate", "--out", csv);
+            Assert.Equal(2, refused.Code);
+            Assert.Contains("--spillover-detector \"FL1=FL1 Log\"", refused.Err, StringComparison.Ordinal);
+            var chosenByFlag = Hiaim("export", path, "--compensate", "--spillover-detector", "FL1=FL1 Log", "--out", csv);
+            Assert.True(chosenByFlag.Code == 0, chosenByFlag.Err);
+            var header = File.ReadLines(csv).First().Split(',');
+            var second = File.ReadLines(csv).Skip(2).First().Split(',');
+            var fl2Csv = double.Parse(second[Array.IndexOf(header, "FL2 Log")], CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(fl2Csv - fl2[1]) <= 1e-3 * Math.Max(1, Math.Abs(fl2[1])), $"{fl2Csv} != {fl2[1]}");
+            Assert.Equal(2, Hiaim("export", path, "--compensate", "--spillover-detector", "FL1", "--out", csv).Code);
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(csv);
+        }
     }
 
     [Fact]

@@ -80,7 +80,8 @@ public sealed class CliExportTests
     {
         var (code, _, err) = Hiaim(args);
         Assert.Equal(2, code);
-        Assert.Contains("Usage", err, StringComparison.Ordinal);
+        Assert.EndsWith("run 'hiaim export --help'", err.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Usage", err, StringComparison.Ordinal);
     }
 }
 

@@ -264,13 +264,15 @@ public sealed class CliInfoTests
     [InlineData("info", "x.fcs", "--dataset", "-1")]
     [InlineData("info", "x.fcs", "--json=yes")]
     [InlineData("info", "x.fcs", "--prefer-text-offsets", "--prefer-header-offsets")]
-    public void Usage_errors_print_usage_on_stderr_and_exit_2(params string[] args)
+    public void Usage_errors_print_the_problem_and_where_the_help_is_on_stderr_and_exit_2(params string[] args)
     {
         var (code, stdout, stderr) = Hiaim(args);
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
-        Assert.StartsWith("hiaim: ", stderr, StringComparison.Ordinal);
+        var lines = stderr.TrimEnd().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("hiaim: ", lines[0], StringComparison.Ordinal);
+        Assert.Equal(args[0] == "info" ? "run 'hiaim info --help'" : "run 'hiaim --help' for the commands", lines[1]);
     }
 
     [Theory]
@@ -283,6 +285,31 @@ public sealed class CliInfoTests
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
         Assert.Contains("hiaim info FILE", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("info", "hiaim info FILE")]
+    [InlineData("export", "hiaim export FILE")]
+    [InlineData("gate", "hiaim gate FILE...")]
+    [InlineData("plot", "hiaim plot FILE")]
+    [InlineData("simulate", "hiaim simulate --out DIR")]
+    [InlineData("count", "hiaim count PATH...")]
+    [InlineData("summary", "hiaim summary DIR")]
+    [InlineData("report", "hiaim report DIR")]
+    [InlineData("demo", "hiaim demo")]
+    public void Command_help_prints_that_commands_help_only(string command, string synopsis)
+    {
+        var (code, stdout, stderr) = Hiaim(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Contains(synopsis, stdout, StringComparison.Ordinal);
+        var others = new[] { "info", "export", "gate", "plot", "simulate", "count", "summary", "report", "demo" }.Where(c => c != command);
+        Assert.All(others, o => Assert.DoesNotContain($"hiaim {o} ", stdout, StringComparison.Ordinal));
+        // count's help carries the shared read options too: well under the whole usage, not always under half.
+        Assert.True(stdout.Split('\n').Length < Hiaim("--help").Out.Split('\n').Length * 3 / 5, "a command's help is much shorter than the whole usage");
+
+        // -h anywhere after the command, even beside bad arguments, is a request for help.
+        Assert.Equal((0, stdout), Hiaim(command, "--bogus", "-h") is var (c2, o2, _) ? (c2, o2) : default);
     }
 
     [Fact]

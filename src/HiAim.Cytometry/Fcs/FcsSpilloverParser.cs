@@ -133,7 +133,7 @@ internal static partial class FcsSpilloverParser
             if (!channels.Any(c => c.Name == names[i]))
             {
                 var renamed = names[i] == detector ? string.Empty : $" (mapped to '{names[i]}')";
-                return new FileSpillover(null, $"{where} names detector '{detector}'{renamed}, which is not a channel of this dataset (channels: {ChannelList(channels)}); map it with FcsReadOptions.SpilloverDetectors.", false, [], matrix.Source);
+                return new FileSpillover(null, $"{where} names detector '{detector}'{renamed}, which is not a channel of this dataset (channels: {ChannelList(channels)}); map it with FcsReadOptions.SpilloverDetectors (hiaim: --spillover-detector {detector}=CHANNEL).", false, [], matrix.Source);
             }
         }
 
@@ -169,7 +169,7 @@ internal static partial class FcsSpilloverParser
             var candidates = exact is not null ? [exact.Name] : channels.Where(c => BeckmanDetector(c.Name) == i + 1).Select(c => c.Name).ToList();
             if (candidates.Count > 1)
             {
-                return Refused(matrix, $"detector {detector} matches several channels ({string.Join(", ", candidates)}); choose one with FcsReadOptions.SpilloverDetectors (e.g. {detector} → {candidates[0]}).");
+                return Refused(matrix, $"detector {detector} matches several channels ({string.Join(", ", candidates)}); choose one with FcsReadOptions.SpilloverDetectors (hiaim: --spillover-detector \"{detector}={candidates[0]}\").");
             }
 
             mapped[i] = candidates.Count == 1 ? candidates[0] : null;

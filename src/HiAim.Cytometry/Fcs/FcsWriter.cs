@@ -42,8 +42,7 @@ public static class FcsWriter
     /// <param name="exactValues">Optional double-precision values per channel, used instead of <paramref name="events"/> for integer and double output.</param>
     public static void Write(string path, EventMatrix events, IEnumerable<KeyValuePair<string, string>>? keywords = null, FcsWriteOptions? options = null, IReadOnlyList<double[]>? exactValues = null)
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        Write(stream, events, keywords, options, exactValues);
+        Internals.AtomicFile.Write(path, stream => Write(stream, events, keywords, options, exactValues));
     }
 
     /// <summary>Writes events and keywords to a stream.</summary>

@@ -243,7 +243,7 @@ public sealed class Panel
         System.Text.Json.JsonDocument doc;
         try
         {
-            doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = System.Text.Json.JsonDocument.Parse(Internals.BoundedFile.ReadAllBytes(path, Internals.BoundedFile.TextInputLimit, "panel definition"), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
         {
@@ -290,7 +290,15 @@ public sealed class Panel
                 throw new PanelException($"Panel definition {path}: 'populations' must be an object mapping each reported name to a gate id.");
             }
 
-            var reported = pops.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, Text(pops, p.Name))).ToList();
+            // JSON allows a key twice and JsonDocument keeps both; a duplicate report name would only fail when a sample is analysed.
+            var reported = pops.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.ValueKind == System.Text.Json.JsonValueKind.String && !string.IsNullOrWhiteSpace(p.Value.GetString())
+                ? p.Value.GetString()!
+                : throw new PanelException($"Panel definition {path}: populations.{p.Name} must be a non-empty string (a gate id)."))).ToList();
+            if (reported.GroupBy(r => r.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new PanelException($"Panel definition {path}: population '{twice.Key}' is listed {twice.Count()} times in 'populations'; each reported name must be unique.");
+            }
+
             if (beads && !reported.Any(r => r.Key == "Beads"))
             {
                 throw new PanelException($"Panel definition {path}: 'countingBeads' is true, so 'populations' needs 'Beads'.");

@@ -202,16 +202,8 @@ public sealed class TbnkSimulator
             truths[i] = file.Truth;
         });
 
-        var utf8 = new UTF8Encoding(false);
-        using (var truthCsv = new StreamWriter(Path.Combine(directory, "truth.csv"), false, utf8))
-        {
-            TbnkTruth.WriteCsv(truthCsv, truths);
-        }
-
-        using (var sheet = new StreamWriter(Path.Combine(directory, "samples.csv"), false, utf8))
-        {
-            TbnkTruth.WriteSampleSheet(sheet, Samples);
-        }
+        Internals.AtomicFile.WriteText(Path.Combine(directory, "truth.csv"), w => TbnkTruth.WriteCsv(w, truths));
+        Internals.AtomicFile.WriteText(Path.Combine(directory, "samples.csv"), w => TbnkTruth.WriteSampleSheet(w, Samples));
 
         return truths;
     }

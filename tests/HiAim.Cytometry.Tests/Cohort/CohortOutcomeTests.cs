@@ -22,7 +22,7 @@ public sealed class CohortOutcomeTests(ITestOutputHelper output)
     public void Counted_cells_per_ul_are_within_5_percent_of_truth_in_95_percent_of_samples()
     {
         var (_, truths) = CohortFixture.Trial;
-        var counts = SampleSheet.Load(Path.Combine(Results.Value, "counts.csv"));
+        var counts = SampleSheet.Load(Path.Combine(Results.Value, "counts.csv"), checkColumns: false);
         Assert.True(counts.Rows.Count >= 24);
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"{"population",-12} {"n",3} {"median |err| %",15} {"p95 |err| %",12} {"within 5 %",10}");

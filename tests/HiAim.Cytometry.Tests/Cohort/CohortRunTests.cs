@@ -29,7 +29,7 @@ public sealed class CohortRunTests
         var lines = System.Text.Encoding.UTF8.GetString(outputs[0]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(13, lines.Length);
         Assert.StartsWith("file,sha256,events,patient,arm,timepoint,beads_per_test,volume_ul,Beads_events,Lymphocytes_events,Lymphocytes_pct_lymphocytes,Lymphocytes_per_uL,T_events,", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith(",NK_dim_per_uL,qc_flags,error", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",NK_dim_per_uL,qc_flags,read_warnings,error", lines[0], StringComparison.Ordinal);
 
         // The API keeps the input order (the CLI orders inputs by the sample sheet).
         Assert.Equal(files.Select(Path.GetFileName), lines.Skip(1).Select(l => l.Split(',')[0]));

@@ -12,7 +12,8 @@ public static class GatingML
     /// <exception cref="GatingMLException">The document is malformed or not Gating-ML 2.0; the message names the element and line.</exception>
     public static GatingStrategy Load(string path)
     {
-        using var reader = new StreamReader(path);
+        // Bounded: a strategy path such as /dev/zero must end in an error, not in running out of memory.
+        using var reader = new StringReader(Internals.BoundedFile.ReadAllText(path, Internals.BoundedFile.TextInputLimit, "Gating-ML strategy"));
         return GatingMLReader.Read(reader);
     }
 
@@ -52,7 +53,7 @@ public static class GatingML
     /// <param name="strategy">The strategy.</param>
     /// <param name="path">The file to create or overwrite.</param>
     public static void Save(GatingStrategy strategy, string path) =>
-        File.WriteAllText(path, ToXml(strategy), new System.Text.UTF8Encoding(false));
+        Internals.AtomicFile.WriteAllText(path, ToXml(strategy));
 
     private sealed class Utf8StringWriter : StringWriter
     {

@@ -551,7 +551,7 @@ internal sealed class GatingMLReader
         }
 
         var what = ns is null ? name : $"{Prefix(e, ns)}:{name}";
-        throw Fail(e, $"bad number '{text.Trim()}' in {what} (expected a finite decimal number).");
+        throw Fail(e, $"bad number '{Internals.Echo.Clip(text.Trim())}' in {what} (expected a finite decimal number).");
     }
 
     private static string Prefix(XElement e, XNamespace ns) => e.GetPrefixOfNamespace(ns) ?? (ns == G ? "gating" : ns == T ? "transforms" : "data-type");
