@@ -23,7 +23,8 @@ internal static class HiaimCli
               hiaim info FILE [--json] [--dataset N] [read options]
             """, """
               info    Show version, datasets, $PAR, $TOT, channels, spillover and warnings of an FCS file
-                      (each warning: code, byte offset, message; --json: "warnings" the same as strings).
+                      (each warning: code, byte offset, segment, message; --json: "warnings" as objects
+                      {"code","segment","offset","repair","message"}, repair true where the reader chose a reading).
             """, true),
         ("export", """
               hiaim export FILE --out OUT.csv|OUT.fcs [--compensate] [--transform SPEC] [--dataset N] [read options]

@@ -130,10 +130,25 @@ internal static class InfoCommand
             w.WritePropertyName("spillover");
             WriteSpillover(w, fcs.Spillover);
 
+            // Objects, so a pipeline can pick out the repairs and where they are without parsing a message.
             w.WriteStartArray("warnings");
             foreach (var warning in fcs.Warnings)
             {
-                w.WriteStringValue(warning.ToString());
+                w.WriteStartObject();
+                w.WriteString("code", warning.Code);
+                if (warning.Segment is { } segment)
+                {
+                    w.WriteString("segment", segment.ToString());
+                }
+                else
+                {
+                    w.WriteNull("segment");
+                }
+
+                w.WriteNumber("offset", warning.Offset);
+                w.WriteBoolean("repair", warning.IsRepair);
+                w.WriteString("message", warning.Message);
+                w.WriteEndObject();
             }
 
             w.WriteEndArray();

@@ -103,7 +103,12 @@ public sealed class CliInfoTests
         var library = FcsFile.Read(SharedData.Fcs(path), options);
         var keywords = json.GetProperty("keywords").EnumerateObject().Select(p => (p.Name, Value: p.Value.GetString()!)).ToArray();
         Assert.Equal([.. library.Keywords.Select(k => (k.Key, k.Value))], keywords);
-        Assert.Equal([.. library.Warnings.Select(w => w.ToString())], Strings(json.GetProperty("warnings")));
+        var warnings = json.GetProperty("warnings").EnumerateArray().Select(w => new FcsWarning(w.GetProperty("code").GetString()!, w.GetProperty("offset").GetInt64(), w.GetProperty("message").GetString()!)
+        {
+            Segment = w.GetProperty("segment").ValueKind == System.Text.Json.JsonValueKind.Null ? null : Enum.Parse<FcsSegment>(w.GetProperty("segment").GetString()!),
+            IsRepair = w.GetProperty("repair").GetBoolean(),
+        }).ToArray();
+        Assert.Equal([.. library.Warnings], warnings);
 
         // And every keyword the reference reader found. FCS 2.0 files are skipped: FlowIO reads their doubled
         // delimiters as escapes where we read empty values (see FcsCorpusTests.Fcs20_doubled_delimiters_are_empty_values).
