@@ -118,7 +118,9 @@ internal static class GateCommand
             using var streamed = new StreamedDimensions(strategy, pool);
             var fcs = FcsFile.Read(path, options, pool, streamed);
             var result = strategy.Apply(fcs, pool, streamed.Placed);
-            return new FileResult(path, result.Populations, null, result.Warnings);
+            // The reader's repairs travel with the counts: a repaired file is visible in every output format.
+            IReadOnlyList<string> warnings = [.. fcs.Warnings.Where(w => w.IsRepair).Select(w => w.ToString()), .. result.Warnings];
+            return new FileResult(path, result.Populations, null, warnings);
         }
         catch (Exception e)
         {
@@ -186,18 +188,19 @@ internal static class GateCommand
 
     public static string ToCsv(IReadOnlyList<FileResult> results)
     {
-        var sb = new StringBuilder("file,population,parent,count,percent_parent,percent_total,error\n");
+        var sb = new StringBuilder("file,population,parent,count,percent_parent,percent_total,error,warnings\n");
         foreach (var r in results)
         {
             if (r.Populations is null)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},,,,,,{Csv(r.Error!)}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},,,,,,{Csv(r.Error!)},\n");
                 continue;
             }
 
+            var warnings = Csv(string.Join("; ", r.Warnings ?? []));
             foreach (var p in r.Populations)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},{Csv(p.Id)},{Csv(p.ParentId ?? string.Empty)},{p.Count},{p.PercentOfParent:R},{p.PercentOfTotal:R},\n");
+                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},{Csv(p.Id)},{Csv(p.ParentId ?? string.Empty)},{p.Count},{p.PercentOfParent:R},{p.PercentOfTotal:R},,{warnings}\n");
             }
         }
 

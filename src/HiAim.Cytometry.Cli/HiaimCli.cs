@@ -42,7 +42,8 @@ internal static class HiaimCli
               gate    Apply a Gating-ML 2.0 strategy to each FILE (in parallel, output in argument order)
                       and print count, % of parent and % of total per population, as a table, --json
                       ({"files":[{"file","populations":[{"id","parent","count","percent_parent",
-                      "percent_total"}]}]}) or --csv. A file that fails is reported (JSON: an entry with
+                      "percent_total"}],"warnings"}]}) or --csv. Warnings: the reader's repairs and gating's
+                      (e.g. no spillover to apply). A file that fails is reported (JSON: an entry with
                       "error") and the batch goes on; the exit code is then 2.
             """, true),
         ("plot", """

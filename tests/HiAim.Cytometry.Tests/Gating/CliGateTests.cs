@@ -37,13 +37,51 @@ public sealed class CliGateTests
         var (code, output, err) = Hiaim("gate", Data1, "--strategy", Gml("gml_parent_rect1_rect_par1_gate.xml"), "--csv");
         Assert.True(code == 0, err);
         var lines = output.TrimEnd('\n').Split('\n');
-        Assert.Equal("file,population,parent,count,percent_parent,percent_total,error", lines[0]);
+        Assert.Equal("file,population,parent,count,percent_parent,percent_total,error,warnings", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(["ScaleRect1", "ScalePar1"], rows.Select(r => r[1]));
         Assert.Equal("ScaleRect1", rows[1][2]);
         Assert.Equal(809, int.Parse(rows[0][3], CultureInfo.InvariantCulture));
         Assert.Equal(558, int.Parse(rows[1][3], CultureInfo.InvariantCulture));
         Assert.Equal(100.0 * 558 / 809, double.Parse(rows[1][4], CultureInfo.InvariantCulture), 12);
+    }
+
+    [Fact]
+    public void A_repaired_file_carries_its_repair_into_the_json_and_csv_results()
+    {
+        // data1.fcs with $ENDDATA one byte past its last event and that byte present: read by default, repaired.
+        var good = File.ReadAllBytes(Data1);
+        var f = FcsFile.Read(good);
+        byte[] withByte = [.. good, 0xEE];
+        string S(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+        // Adding $ENDDATA to TEXT moves DATA on by the keyword's length: aim at where the surplus byte ends up.
+        var moved = FcsBytes.SetKeyword(withByte, "$ENDDATA", S(f.DataStart + f.DataLength)).Length - withByte.Length;
+        var end = f.DataStart + f.DataLength + moved;
+        var bytes = FcsBytes.SetHeaderField(FcsBytes.SetKeyword(withByte, "$ENDDATA", S(end)), FcsBytes.DataEndField, end);
+        Assert.Equal(withByte.Length + moved, bytes.Length);
+        var path = Path.Combine(Path.GetTempPath(), $"hiaim-repaired-{Guid.NewGuid():N}.fcs");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var strategy = Gml("gml_parent_rect1_rect_par1_gate.xml");
+            var (code, json, err) = Hiaim("gate", path, "--strategy", strategy, "--json");
+            Assert.True(code == 0, err);
+            using var doc = JsonDocument.Parse(json);
+            var file = doc.RootElement.GetProperty("files")[0];
+            Assert.Equal(809, file.GetProperty("populations")[0].GetProperty("count").GetInt32());
+            var warning = Assert.Single(file.GetProperty("warnings").EnumerateArray()).GetString()!;
+            Assert.StartsWith($"end-data-off-by-one at byte {end} (Data)", warning, StringComparison.Ordinal);
+
+            var (csvCode, csv, _) = Hiaim("gate", path, "--strategy", strategy, "--csv");
+            Assert.Equal(0, csvCode);
+            Assert.All(csv.TrimEnd('\n').Split('\n').Skip(1), row => Assert.Contains($"end-data-off-by-one at byte {end}", row, StringComparison.Ordinal));
+            Assert.Equal(2, Hiaim("gate", path, "--strategy", strategy, "--strict").Code);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
