@@ -542,9 +542,8 @@ internal static class HiaimCli
     /// <summary>A message on one line, clipped so that an echoed input value cannot flood the terminal.</summary>
     internal static string OneLine(string message) => Clip(message.ReplaceLineEndings(" "), 2000);
 
-    /// <summary>At most <paramref name="max"/> characters of <paramref name="text"/>, with how many were cut.</summary>
-    internal static string Clip(string text, int max = 300) =>
-        text.Length <= max ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..max]}… ({text.Length - max} more characters)");
+    /// <summary>At most <paramref name="max"/> characters of <paramref name="text"/>, saying how long it was.</summary>
+    internal static string Clip(string text, int max = 300) => Internals.Echo.Clip(text, max);
 
     /// <summary>A usage error: the problem and where to read the command's help (not the whole usage text).</summary>
     private static int UsageError(TextWriter stderr, string? command, string problem)

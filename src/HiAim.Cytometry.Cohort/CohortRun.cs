@@ -413,11 +413,11 @@ public static class CohortRun
         var message = e switch
         {
             FileNotFoundException or DirectoryNotFoundException => $"file not found: {path}",
-            FcsFormatException or PanelException or GatingException or SampleSheetException or IOException or UnauthorizedAccessException => e.Message.ReplaceLineEndings(" "),
+            FcsFormatException or PanelException or GatingException or CompensationException or SampleSheetException or IOException or UnauthorizedAccessException => e.Message.ReplaceLineEndings(" "),
             _ => $"internal error ({e.GetType().FullName}: {e.Message.ReplaceLineEndings(" ")}); please report it",
         };
 
         // An error may echo a value from the file: keep counts.csv and the terminal readable.
-        return message.Length <= 1000 ? message : string.Create(CultureInfo.InvariantCulture, $"{message[..1000]}… ({message.Length - 1000} more characters)");
+        return Echo.Clip(message, 1000);
     }
 }

@@ -299,7 +299,7 @@ public sealed class SampleSheet
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v);
 
     /// <summary>A value echoed in a message, clipped so that a huge field cannot flood it.</summary>
-    internal static string Clip(string text) => text.Length <= 80 ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..80]}… ({text.Length} characters)");
+    internal static string Clip(string text) => Internals.Echo.Clip(text, 80);
 
     /// <summary>The row for a file name (case-insensitive), or null.</summary>
     /// <param name="fileName">File name without directory.</param>

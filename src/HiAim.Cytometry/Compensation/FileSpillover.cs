@@ -16,9 +16,6 @@ internal sealed record FileSpillover(Spillover? Channels, string? Problem, bool 
     public static FileSpillover Of(Spillover? spillover) =>
         spillover is null ? None : new(spillover, null, false, spillover.Detectors, spillover.Source);
 
-    /// <summary>The file has spillover keywords of some kind.</summary>
-    public bool Present => Channels is not null || Problem is not null || AtAcquisition;
-
     /// <summary>The matrix to compensate with, inverted once here so a singular one fails now; null when the file has none.</summary>
     /// <exception cref="CompensationException">The keywords cannot be applied (see <see cref="Problem"/>), were applied at acquisition, or the matrix is singular.</exception>
     public Spillover? Require()

@@ -404,7 +404,7 @@ internal static class FcsReader
         if (irregular.HasFlag(FcsTextIrregularity.DanglingKeyword))
         {
             var dangling = Encoding.Latin1.GetString(reader.RawKeyword);
-            dangling = dangling.Length > 40 ? dangling[..40] + "…" : dangling;
+            dangling = Internals.Echo.Clip(dangling, 40);
             warnings.Add(new FcsWarning("dangling-keyword", absOffset + reader.KeywordStart, $"{segment} ends with keyword '{dangling}' that has no value; ignored"));
         }
 
@@ -414,7 +414,7 @@ internal static class FcsReader
         }
     }
 
-    private static string Shorten(string s) => s.Length > 60 ? string.Concat(s.AsSpan(0, 60), "…") : s;
+    private static string Shorten(string s) => Internals.Echo.Clip(s, 60);
 
     private static long KeyOffset(Dictionary<string, long> keyOffsets, string key, long fallback) =>
         keyOffsets.TryGetValue(key, out var at) ? at : fallback;

@@ -262,7 +262,7 @@ internal static partial class FcsSpilloverParser
         channels.Count <= 24 ? string.Join(", ", channels.Select(c => c.Name)) : string.Join(", ", channels.Take(24).Select(c => c.Name)) + $", … ({channels.Count} in all)";
 
     /// <summary>A value quoted in a message, cut short (a fuzzed keyword may be megabytes).</summary>
-    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    private static string Clip(string value) => Internals.Echo.Clip(value, 40);
 
     [GeneratedRegex(@"^\$DFC([0-9]+)TO([0-9]+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DfcRegex();

@@ -26,6 +26,7 @@ public sealed class GatingStrategy
     private readonly List<Gate> _gates = [];
     private readonly HashSet<string> _gateIds = new(StringComparer.Ordinal);
     private IReadOnlyList<Gate>? _order;
+    private (Dimension? File, string[] Uncompensated)? _compensationUse;
     private readonly Dictionary<string, Gate> _byPopulation = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SpectrumMatrix> _matrices = new(StringComparer.Ordinal);
 
@@ -69,6 +70,7 @@ public sealed class GatingStrategy
         }
 
         _order = null;
+        _compensationUse = null;
         return this;
     }
 
@@ -188,9 +190,8 @@ public sealed class GatingStrategy
         ArgumentNullException.ThrowIfNull(events);
         // Validated and ordered once per strategy, not once per sample; Add starts over.
         var order = _order ??= EvaluationOrder();
+        var (fileDimension, uncompensated) = _compensationUse ??= CompensationUse();
         var warnings = new List<string>();
-        var dimensions = _gates.SelectMany(g => g.Dimensions).ToList();
-        var fileDimension = dimensions.Find(d => d.Compensation == CompensationRef.File);
         if (fileDimension is not null)
         {
             // Refused before any gate runs: a spillover that is there but cannot be applied fails the sample, whichever gate asks first.
@@ -205,7 +206,7 @@ public sealed class GatingStrategy
             }
         }
 
-        if (file.AtAcquisition && dimensions.Where(d => d.Compensation == CompensationRef.Uncompensated).SelectMany(DimensionChannels).Intersect(file.DetectorChannels).FirstOrDefault() is { } compensated)
+        if (file.AtAcquisition && uncompensated.Intersect(file.DetectorChannels).FirstOrDefault() is { } compensated)
         {
             warnings.Add($"compensation-ref \"uncompensated\": {compensated} holds values the instrument compensated at acquisition ({file.Source}); Beckman writes the uncompensated detector values as the FCS 3.0 dataset that follows, when there is one.");
         }
@@ -247,8 +248,17 @@ public sealed class GatingStrategy
         return Apply(sample.ChannelValues(shareUnscaled: true, pool), sample.FileCompensation, pool, placed);
     }
 
-    private static IEnumerable<string> DimensionChannels(Dimension d) =>
-        d.Channel is { } c ? [c] : [d.Ratio!.Numerator, d.Ratio.Denominator];
+    /// <summary>Per strategy, not per sample: the first dimension reading the file's spillover, and the channels read
+    /// uncompensated (checked against a dataset the instrument compensated).</summary>
+    private (Dimension? File, string[] Uncompensated) CompensationUse()
+    {
+        var dimensions = _gates.SelectMany(g => g.Dimensions).ToList();
+        var uncompensated = dimensions.Where(d => d.Compensation == CompensationRef.Uncompensated)
+            .SelectMany(d => d.Channel is { } c ? [c] : new[] { d.Ratio!.Numerator, d.Ratio.Denominator })
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        return (dimensions.Find(d => d.Compensation == CompensationRef.File), uncompensated);
+    }
 
     private static IEnumerable<(string Id, string Role)> Dependencies(Gate gate)
     {
