@@ -42,7 +42,7 @@ internal static class ExportCommand
 
         if (transform is not null)
         {
-            var detectors = fcs.FileCompensation.DetectorChannels;
+            var detectors = fcs.SpilloverChannels;
             if (detectors.Count == 0)
             {
                 throw new CliException(fcs.SpilloverProblem is { } problem

@@ -1,11 +1,9 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using HiAim.Cytometry.Compensation;
-using HiAim.Cytometry.Events;
+using HiAim.Cytometry.Batch;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
 
@@ -31,23 +29,17 @@ internal static class GateCommand
 
     public static int Run(IReadOnlyList<string> files, GatingStrategy strategy, FcsReadOptions options, Format format, TextWriter stdout, TextWriter stderr, Timing? timing = null)
     {
-        var results = new FileResult[files.Count];
-        // One column pool per worker: every file after a worker's first reuses its columns (no fresh
-        // large-object arrays to page-fault in); a file's columns are done with once its counts are taken.
-        // Parallel.For ends a worker's task every ~100 ms and starts a new one (localInit again): the bag hands
-        // the pool on, or each new task would allocate and fault in its columns afresh.
-        var pools = new ConcurrentBag<ColumnPool>();
-        Parallel.For(
-            0,
-            files.Count,
-            () => pools.TryTake(out var pool) ? pool : new ColumnPool(),
-            (i, _, pool) =>
-            {
-                results[i] = GateOne(files[i], strategy, options, pool);
-                pool.Reset();
-                return pool;
-            },
-            pools.Add);
+        // The library's public batch API does the work (parallel across files, results in input order, columns reused
+        // from file to file); this command only formats. Counts stay valid after the batch moves on.
+        var results = new List<FileResult>(files.Count);
+        foreach (var item in strategy.ApplyMany(files, new BatchOptions { ReadOptions = options }))
+        {
+            // Whatever one file throws, the batch goes on and the other files keep their results.
+            results.Add(item.Result is { } gated
+                ? new FileResult(item.Path, gated.Gating.Populations, null, gated.Warnings)
+                : new FileResult(item.Path, null, HiaimCli.Describe(item.Error!).Text));
+        }
+
         timing?.Mark($"read and gate {files.Count} file(s)");
 
         foreach (var r in results.Where(r => r.Error is not null))
@@ -106,26 +98,6 @@ internal static class GateCommand
 
             var total = System.Diagnostics.Stopwatch.GetElapsedTime(_main, _last).TotalMilliseconds;
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hiaim timing: {total,7:F1} ms  Main to output written (GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(2)} gen2, {GC.GetTotalPauseDuration().TotalMilliseconds:F1} ms paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated)"));
-        }
-    }
-
-    private static FileResult GateOne(string path, GatingStrategy strategy, FcsReadOptions options, ColumnPool pool)
-    {
-        try
-        {
-            // The strategy's compensated and transformed dimensions are computed as DATA is decoded, chunk by chunk.
-            HiaimCli.RequireFile(path);
-            using var streamed = new StreamedDimensions(strategy, pool);
-            var fcs = FcsFile.Read(path, options, pool, streamed);
-            var result = strategy.Apply(fcs, pool, streamed.Placed);
-            // The reader's repairs travel with the counts: a repaired file is visible in every output format.
-            IReadOnlyList<string> warnings = [.. fcs.Warnings.Where(w => w.IsRepair).Select(w => w.ToString()), .. result.Warnings];
-            return new FileResult(path, result.Populations, null, warnings);
-        }
-        catch (Exception e)
-        {
-            // Whatever one file throws, the batch goes on and the other files keep their results.
-            return new FileResult(path, null, HiaimCli.Describe(e).Text);
         }
     }
 

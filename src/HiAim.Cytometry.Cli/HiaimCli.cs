@@ -543,7 +543,8 @@ internal static class HiaimCli
     internal static string OneLine(string message) => Clip(message.ReplaceLineEndings(" "), 2000);
 
     /// <summary>At most <paramref name="max"/> characters of <paramref name="text"/>, saying how long it was.</summary>
-    internal static string Clip(string text, int max = 300) => Internals.Echo.Clip(text, max);
+    internal static string Clip(string text, int max = 300) =>
+        text.Length <= max ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..max]}… ({text.Length} characters)");
 
     /// <summary>A usage error: the problem and where to read the command's help (not the whole usage text).</summary>
     private static int UsageError(TextWriter stderr, string? command, string problem)

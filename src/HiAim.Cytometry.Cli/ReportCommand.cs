@@ -92,7 +92,7 @@ internal static class ReportCommand
     {
         var strategy = GatingML.Parse(gatingMl);
         var fcs = FcsFile.Read(path);
-        var gating = strategy.Apply(fcs.ToChannelValues(), fcs.FileCompensation, pool: null);
+        var gating = strategy.Apply(fcs);
         var panel = new GatingPanel(strategy, gating, new GatingPanelOptions { ChannelLabels = GatingPanelOptions.LabelsFrom(fcs.Channels) }) { Title = title };
         panel.Relayout();
         return panel;

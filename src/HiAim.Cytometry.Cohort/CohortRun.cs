@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using HiAim.Cytometry.Batch;
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
@@ -87,7 +88,6 @@ public static class CohortRun
         var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var outcomes = new CohortSampleOutcome[files.Count];
         var stageTicks = new long[5];
-        StageClock.Enabled = true;
         try
         {
             using var db = Open(databasePath);
@@ -106,21 +106,23 @@ public static class CohortRun
                 runId = db.StartRun(LibraryVersion, options.Panel.Name, gatingName, strategyHash, Sha256Hex(settings), settings, threads, files.Count);
             }
 
-            var done = 0;
             try
             {
-                Parallel.For(
-                    0,
-                    files.Count,
-                    new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
-                    i =>
+                // The library's batch runner: samples in parallel, outcomes back in input order (so progress is too).
+                var batch = FcsBatch.Run(files, path => One(path, Path.GetFileName(path), options, settings, db, gate, runId, stageTicks), new BatchOptions { MaxDegreeOfParallelism = threads }, cancellationToken);
+                foreach (var item in batch)
+                {
+                    if (item.Error is { } error)
                     {
-                        var outcome = One(files[i], keys[i]!, options, settings, db, gate, runId, stageTicks);
-                        outcomes[i] = outcome;
-                        var n = Interlocked.Increment(ref done);
-                        progress?.Report(new CohortProgress(n, files.Count, outcome));
-                    });
+                        // One() keeps each sample's own failure; what escapes it (storage, memory) stops the run, as before.
+                        throw new AggregateException(error);
+                    }
+
+                    outcomes[item.Index] = item.Result!;
+                    progress?.Report(new CohortProgress(item.Index + 1, files.Count, item.Result!));
+                }
             }
+
             catch (OperationCanceledException)
             {
                 lock (gate)
@@ -333,9 +335,10 @@ public static class CohortRun
             var fcs = FcsFile.Read(bytes, options.ReadOptions);
             var t1 = Stopwatch.GetTimestamp();
             Interlocked.Add(ref stageTicks[0], t1 - t0);
-            StageClock.Take();
+            var timings = new StageTimings();
             var run = new PanelRunOptions
             {
+                Timings = timings,
                 BeadsPerTest = options.BeadsPerTest ?? sheetBeads,
                 SampleVolumeUl = options.SampleVolumeUl ?? sheetVolume,
                 ChannelOverrides = options.ChannelOverrides,
@@ -345,7 +348,7 @@ public static class CohortRun
             var result = options.Strategy is null ? options.Panel.Analyze(fcs, run) : options.Panel.Analyze(fcs, options.Strategy, run);
             var gatingMl = options.Strategy is null ? GatingML.ToXml(result.Strategy) : string.Empty;
             var t2 = Stopwatch.GetTimestamp();
-            var (comp, transform) = StageClock.Take();
+            var (comp, transform) = (StopwatchTicks(timings.Compensate), StopwatchTicks(timings.Transform));
             Interlocked.Add(ref stageTicks[1], comp);
             Interlocked.Add(ref stageTicks[2], transform);
             Interlocked.Add(ref stageTicks[3], t2 - t1 - comp - transform);
@@ -371,6 +374,8 @@ public static class CohortRun
             return new CohortSampleOutcome(key, path, SampleStatus.Failed, sha, message, []);
         }
     }
+
+    private static long StopwatchTicks(TimeSpan time) => (long)(time.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>
     /// A sample file's bytes. Its reported length is trusted only as far as it holds: a device or pipe (length 0, endless,

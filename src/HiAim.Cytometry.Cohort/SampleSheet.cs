@@ -85,7 +85,11 @@ public sealed class SampleSheet
     public static SampleSheet Load(string path) => Load(path, checkColumns: true);
 
     /// <summary>Reads a sheet or, with <paramref name="checkColumns"/> false, any CSV table with a <c>file</c> column (counts.csv).</summary>
-    internal static SampleSheet Load(string path, bool checkColumns)
+    /// <param name="path">The CSV file.</param>
+    /// <param name="checkColumns">Whether the sample-sheet columns (beads, volume, …) are checked as numbers.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="SampleSheetException">No <c>file</c> column, a ragged or duplicate row, or (when checked) a bad number.</exception>
+    public static SampleSheet Load(string path, bool checkColumns)
     {
         using var reader = new StreamReader(new MemoryStream(Internals.BoundedFile.ReadAllBytes(path, MaxBytes, "sample sheet")), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return ParseCore(reader, path, checkColumns);

@@ -86,6 +86,10 @@ public sealed class FcsFile
     /// <summary>What the spillover keywords mean for this dataset's channels (settled at read, inverted on first use).</summary>
     internal FileSpillover FileCompensation { get; init; }
 
+    /// <summary>The channels this dataset's spillover keywords cover (the detectors), whether or not the matrix can be
+    /// applied; empty when the file has no spillover keyword.</summary>
+    public IReadOnlyList<string> SpilloverChannels => FileCompensation.DetectorChannels;
+
     /// <summary>
     /// The spillover to compensate this dataset's channel values with, its detectors named as the channels (Beckman <c>FLi</c>
     /// mapped to its channel); <see langword="null"/> when the dataset has no spillover keyword. The matrix is inverted here

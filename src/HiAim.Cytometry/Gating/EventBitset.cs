@@ -35,6 +35,9 @@ public sealed class EventBitset : IEquatable<EventBitset>
     /// <summary>The words; bit <c>i % 64</c> of word <c>i / 64</c> is event <c>i</c>.</summary>
     public ReadOnlySpan<ulong> Words => _words;
 
+    /// <summary>Whether the set refuses changes (the members of a <see cref="PopulationResult"/>, which the engine shares).</summary>
+    public bool IsReadOnly { get; private set; }
+
     /// <summary>Number of member events (population count of the words).</summary>
     public int Count => BitsetOps.PopCount(_words);
 
@@ -51,6 +54,11 @@ public sealed class EventBitset : IEquatable<EventBitset>
         set
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)eventIndex, (uint)EventCount, nameof(eventIndex));
+            if (IsReadOnly)
+            {
+                throw new InvalidOperationException("This set is read-only: it holds a gating result's population; copy it (e.g. And(EventBitset.All(n))) to change it.");
+            }
+
             if (value)
             {
                 _words[eventIndex >> 6] |= 1UL << eventIndex;
@@ -191,6 +199,9 @@ public sealed class EventBitset : IEquatable<EventBitset>
     public override string ToString() => $"{Count} of {EventCount} events";
 
     internal ulong[] WordArray => _words;
+
+    /// <summary>Refuses every later change through the indexer.</summary>
+    internal void MakeReadOnly() => IsReadOnly = true;
 
     internal static int WordCount(int eventCount) => (eventCount + 63) >> 6;
 

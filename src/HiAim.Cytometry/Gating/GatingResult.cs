@@ -29,8 +29,8 @@ public sealed class GatingResult
     /// </summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    /// <summary>Number of distinct dimensions (channel, compensation, transform) computed for this sample.</summary>
-    public int DimensionsComputed => _context.DimensionCount;
+    /// <summary>Number of distinct dimensions (channel, compensation, transform) computed for this sample (the compute-once check of the tests).</summary>
+    internal int DimensionsComputed => _context.Store.DimensionCount;
 
     /// <summary>The population with id <paramref name="populationId"/>.</summary>
     /// <param name="populationId">Gate or quadrant id.</param>
@@ -79,6 +79,8 @@ public sealed class PopulationResult
     {
         Id = id;
         ParentId = parentId;
+        // Read-only from here: the engine shares a population's words with its children and the sample's other results.
+        members.MakeReadOnly();
         Members = members;
         Count = members.Count;
         ParentCount = parent?.Count ?? members.EventCount;
@@ -90,7 +92,7 @@ public sealed class PopulationResult
     /// <summary>Parent population, or null when the parent is all events.</summary>
     public string? ParentId { get; }
 
-    /// <summary>Member events.</summary>
+    /// <summary>Member events (read-only: <see cref="EventBitset.IsReadOnly"/>).</summary>
     public EventBitset Members { get; }
 
     /// <summary>Number of member events.</summary>

@@ -2,37 +2,35 @@ using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Compensation.Kernels;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
-using HiAim.Cytometry.Internals;
 using HiAim.Cytometry.Transforms;
 
 namespace HiAim.Cytometry.Gating;
 
 /// <summary>
 /// Computes the file-compensated detectors and the transformed dimensions a strategy's gates read while the file's
-/// DATA is decoded, chunk by chunk with the chunk still in cache, and hands them to gating as
-/// <see cref="PlacedColumns"/>: one pass over memory instead of one per stage. When every compensated dimension
+/// DATA is decoded, chunk by chunk with the chunk still in cache, into the sample's <see cref="ColumnStore"/> (which
+/// gating then reads): one pass over memory instead of one per stage. When every compensated dimension
 /// is also transformed (the usual strategy), the compensated values only feed the transforms and live in
 /// chunk-sized scratch, never as whole columns. Chunks start on whole vectors
 /// (<see cref="FcsDataChunks.ObservedRowMultiple"/>), so every kernel splits its work as one run over the whole
-/// column would, and the columns are bit for bit what <see cref="GateContext"/> computes. Dimensions it does not
+/// column would, and the columns are bit for bit what <see cref="ColumnStore"/> computes lazily. Dimensions it does not
 /// take on (ratios, named spectrum matrices, channels the file scales or lacks, a spillover that cannot be
-/// inverted) are left to <see cref="GateContext"/>, which also raises their errors as before.
+/// inverted) are left to the store to compute on first use, which also raises their errors as before.
 /// </summary>
-internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool pool) : IFcsDataObserver, IDisposable
+internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool pool, StageTimings? timings = null) : IFcsDataObserver, IDisposable
 {
     private readonly List<Step> _transforms = [];
     private float[][]? _compensated;
     private bool _wholeCompensated;
     private CompensationPass? _compensation;
 
-    /// <summary>What the last file's decode computed, for <see cref="GatingStrategy.Apply(FcsFile, ColumnPool?, PlacedColumns?)"/>;
-    /// null when it computed nothing.</summary>
-    public PlacedColumns? Placed { get; private set; }
+    /// <summary>The last file's column store, holding what its decode computed; gate the file with it.</summary>
+    public ColumnStore? Store { get; private set; }
 
     public bool Begin(FcsFile file, int chunkEvents)
     {
         ArgumentNullException.ThrowIfNull(file);
-        Placed = null;
+        var store = Store = new ColumnStore(file, pool, timings);
         _transforms.Clear();
         _compensated = null;
         _compensation?.Dispose();
@@ -47,13 +45,12 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         // Whole compensated columns only when a gate reads compensated detector values that are not then
         // transformed here (an untransformed dimension, or a ratio of detectors); scatter channels marked "FCS"
         // are not compensated and do not count.
-        bool IsDetector(string? name) => spillover is not null && name is not null && IndexOf(spillover.Detectors, name) >= 0;
+        bool IsDetector(string? name) => spillover is not null && name is not null && ColumnStore.IndexOf(spillover.Detectors, name) >= 0;
         _wholeCompensated = all.Any(d => d.Compensation == CompensationRef.File
             && (d.Ratio is { } ratio ? IsDetector(ratio.Numerator) || IsDetector(ratio.Denominator) : d.Transform is null && IsDetector(d.Channel)));
-        var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var dimension in all)
         {
-            if (dimension.Ratio is not null || dimension.Channel is not { } name || dimensions.ContainsKey(dimension.Key)
+            if (dimension.Ratio is not null || dimension.Channel is not { } name || store.Has(dimension)
                 || (refused && dimension.Compensation == CompensationRef.File))
             {
                 continue;
@@ -67,10 +64,10 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 
             float[] source;
             bool chunked;
-            var detector = spillover is null ? -1 : IndexOf(spillover.Detectors, name);
+            var detector = spillover is null ? -1 : ColumnStore.IndexOf(spillover.Detectors, name);
             if (dimension.Compensation == CompensationRef.File && detector >= 0)
             {
-                if (_compensated is null && !PrepareCompensation(file, spillover!, chunkEvents))
+                if (_compensated is null && !PrepareCompensation(file, store, spillover!, chunkEvents))
                 {
                     continue;
                 }
@@ -90,39 +87,31 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 
             if (dimension.Transform is { } transform)
             {
-                var destination = pool.Rent(file.EventCount);
-                _transforms.Add(new Step(source, chunked, destination, transform));
-                dimensions[dimension.Key] = destination;
+                _transforms.Add(new Step(source, chunked, store.Reserve(dimension), transform));
             }
         }
 
-        if (_compensated is null && _transforms.Count == 0)
-        {
-            return false;
-        }
-
-        Placed = new PlacedColumns(_wholeCompensated ? _compensated : null, dimensions);
-        return true;
+        return _compensated is not null || _transforms.Count > 0;
     }
 
     public void Decoded(int firstRow, int count)
     {
         if (_compensation is not null)
         {
-            var clock = StageClock.Start();
+            var clock = StageTimings.Start(timings);
             _compensation.Run(firstRow, _wholeCompensated ? firstRow : 0, count);
-            StageClock.Stop(Stage.Compensate, clock);
+            timings?.Stop(Stage.Compensate, clock);
         }
 
         if (_transforms.Count > 0)
         {
-            var clock = StageClock.Start();
+            var clock = StageTimings.Start(timings);
             foreach (var step in _transforms)
             {
                 step.Transform.Apply(step.Source.AsSpan(step.Chunked ? 0 : firstRow, count), step.Destination.AsSpan(firstRow, count));
             }
 
-            StageClock.Stop(Stage.Transform, clock);
+            timings?.Stop(Stage.Transform, clock);
         }
     }
 
@@ -133,10 +122,9 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
         _compensation = null;
     }
 
-    /// <summary>Sets up the file-spillover compensation of every detector, as <see cref="GateContext"/> would
-    /// (all detectors present and unscaled, the matrix invertible), into whole pooled columns or chunk scratch;
-    /// false leaves it to <see cref="GateContext"/>.</summary>
-    private bool PrepareCompensation(FcsFile file, Spillover spillover, int chunkEvents)
+    /// <summary>Sets up the file-spillover compensation of every detector, as the store would (all detectors present and
+    /// unscaled, the matrix invertible), into whole columns of the store or chunk scratch; false leaves it to the store.</summary>
+    private bool PrepareCompensation(FcsFile file, ColumnStore store, Spillover spillover, int chunkEvents)
     {
         var detectors = new float[spillover.Count][];
         for (var i = 0; i < detectors.Length; i++)
@@ -162,11 +150,7 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 
         if (_wholeCompensated)
         {
-            _compensated = new float[detectors.Length][];
-            for (var i = 0; i < detectors.Length; i++)
-            {
-                _compensated[i] = pool.Rent(file.EventCount);
-            }
+            _compensated = store.ReserveFileCompensated(detectors.Length);
         }
         else
         {
@@ -181,19 +165,6 @@ internal sealed class StreamedDimensions(GatingStrategy strategy, ColumnPool poo
 
         _compensation = new CompensationPass(detectors, _compensated, inverse, CompensateKernels.Best);
         return true;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>One transformed dimension: its source is a whole column, or (chunked) the compensation scratch.</summary>

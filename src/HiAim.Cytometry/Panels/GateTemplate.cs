@@ -36,7 +36,9 @@ public abstract class GateTemplate
     /// <exception cref="PanelException">A gate cannot be placed.</exception>
     public abstract GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName);
 
-    /// <summary>As <see cref="Place"/>, also returning the columns computed on the way, so gating reuses them.</summary>
-    internal virtual (GatingStrategy Strategy, PlacedColumns? Columns) PlaceWithColumns(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
-        (Place(channelValues, spillover, channels, sampleName), null);
+    /// <summary>As <see cref="Place"/>, on a sample whose columns and populations live in <paramref name="context"/>: a built-in
+    /// template evaluates each gate there as it places it, so gating the placed strategy in the same context computes
+    /// nothing twice.</summary>
+    internal virtual GatingStrategy PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName) =>
+        Place(context.Events, context.Store.File.Channels, channels, sampleName);
 }

@@ -39,6 +39,9 @@ public sealed record PanelRunOptions
     /// listed are looked up by their own name.
     /// </summary>
     public IReadOnlyDictionary<string, string>? PopulationIds { get; init; }
+
+    /// <summary>Where this analysis adds its compensation and transform time; null = not timed.</summary>
+    public StageTimings? Timings { get; init; }
 }
 
 /// <summary>
@@ -161,11 +164,13 @@ public sealed class Panel
         {
             // A marker-named strategy: bind this sample's channels to the markers, then gate.
             var (bound, boundSpill) = StrategyTemplate.Bind(values, spillover, channels);
-            return Report(sample, options, name, bound, fixedGates.Strategy, fixedGates.Strategy.Apply(bound, boundSpill), fixedGates.Reported);
+            return Report(sample, options, name, bound, fixedGates.Strategy, fixedGates.Strategy.Apply(bound, FileSpillover.Of(boundSpill), pool: null, options.Timings), fixedGates.Reported);
         }
 
-        var (strategy, placed) = Template.PlaceWithColumns(values, spillover, channels, name);
-        var gated = strategy.Apply(values, FileSpillover.Of(spillover), pool: null, placed);
+        // One column store and one gating context for placement and gating: every gate is evaluated once.
+        var context = new GateContext(new ColumnStore(values, FileSpillover.Of(spillover), pool: null, options.Timings));
+        var strategy = Template.PlaceInto(context, channels, name);
+        var gated = strategy.Apply(context);
         return Report(sample, options, name, values, strategy, gated, Template.ReportedPopulations.Select(p => (p, p)).ToList());
     }
 
@@ -212,7 +217,7 @@ public sealed class Panel
         GatingResult gated;
         try
         {
-            gated = strategy.Apply(values, sample.FileCompensation, pool: null);
+            gated = strategy.Apply(values, sample.FileCompensation, pool: null, options.Timings);
         }
         catch (CompensationException e)
         {

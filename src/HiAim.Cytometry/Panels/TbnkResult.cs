@@ -164,22 +164,6 @@ public sealed class TbnkResult
     public PopulationCount this[string population] =>
         _byName.TryGetValue(population, out var p) ? p : throw new KeyNotFoundException($"Population '{population}' is not reported; reported: {string.Join(", ", _byName.Keys)}.");
 
-    /// <summary>Builds the result from an applied strategy.</summary>
-    /// <param name="sample">Sample name.</param>
-    /// <param name="template">The template that placed <paramref name="strategy"/> (gives the reported populations).</param>
-    /// <param name="gating">The strategy applied to the sample.</param>
-    /// <param name="strategy">The placed strategy.</param>
-    /// <param name="beadsPerTest">Beads per test, or null (no absolute counts).</param>
-    /// <param name="volumeUl">Sample volume µL, or null.</param>
-    /// <param name="timeMonotonic">Whether Time never decreases.</param>
-    /// <param name="spilloverPresent">Whether the file had a spillover matrix.</param>
-    /// <returns>The result with QC flags.</returns>
-    public static TbnkResult Create(string sample, GateTemplate template, GatingResult gating, GatingStrategy strategy, double? beadsPerTest, double? volumeUl, bool timeMonotonic, bool spilloverPresent)
-    {
-        ArgumentNullException.ThrowIfNull(template);
-        return Create(sample, [.. template.ReportedPopulations.Select(p => (p, p))], gating, strategy, beadsPerTest, volumeUl, timeMonotonic, spilloverPresent, template.ReportedPopulations.Contains("Beads"));
-    }
-
     /// <summary>Builds the result for reported populations found under their own ids in <paramref name="gating"/>.</summary>
     internal static TbnkResult Create(string sample, IReadOnlyList<(string Name, string Id)> reported, GatingResult gating, GatingStrategy strategy, double? beadsPerTest, double? volumeUl, bool timeMonotonic, bool spilloverPresent, bool usesBeads)
     {

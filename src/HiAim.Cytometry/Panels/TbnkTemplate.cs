@@ -1,54 +1,34 @@
 using HiAim.Cytometry.Compensation;
-using HiAim.Cytometry.Compensation.Kernels;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating;
-using HiAim.Cytometry.Internals;
 
 namespace HiAim.Cytometry.Panels;
 
 /// <summary>
 /// Shared steps of the built-in templates. All cuts are found on compensated, <see cref="GateTemplate.Scale"/>d
 /// fluorescence (asinh, cofactor 150) or on ln SSC; every step is a pure function of the data, so the same
-/// file always gives the same gates.
+/// file always gives the same gates. Columns come from the sample's <see cref="ColumnStore"/> (computed once, and
+/// gating reads the same ones), and each gate is evaluated by the gating engine as soon as it is placed: the
+/// populations the next cut is found in are the placed gates' own members, so a placed gate and its saved
+/// Gating-ML give the same members by construction.
 /// </summary>
 internal sealed class PlacementContext
 {
     // Histogram settings on the asinh scale (0 ≈ 0, 0.32 ≈ 1,000, 0.60 ≈ 10,000, 1 = 262,144).
     public const double Lo = -0.3, Hi = 1.2, Width = 0.005, Sigma = 4;
 
-    private readonly EventMatrix _values;
-    private readonly EventMatrix _comp;
-    private readonly Dictionary<string, float[]> _scaled = new(StringComparer.OrdinalIgnoreCase);
-    private readonly float[][]? _fileCompensated;
+    private readonly GateContext _context;
 
-    public PlacementContext(EventMatrix values, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sample)
+    public PlacementContext(GateContext context, IReadOnlyDictionary<string, string> channels, string sample)
     {
-        _values = values;
-        Spillover = spillover;
+        _context = context;
         Channels = channels;
         Sample = sample;
-        _comp = values;
-        if (spillover is not null)
-        {
-            // Compensate only the detectors, out of place (the same kernel gating uses, so the columns can be handed on).
-            var clock = StageClock.Start();
-            var detectors = spillover.ColumnsIn(values);
-            var raw = detectors.Select(values.ColumnArray).ToArray();
-            _fileCompensated = [.. raw.Select(r => new float[r.Length])];
-            CompensationExtensions.Apply(raw, _fileCompensated, values.EventCount, spillover.InverseRowMajor(), CompensateKernels.Best);
-            var columns = Enumerable.Range(0, values.ChannelCount).Select(values.ColumnArray).ToArray();
-            for (var i = 0; i < detectors.Length; i++)
-            {
-                columns[detectors[i]] = _fileCompensated[i];
-            }
-
-            _comp = new EventMatrix(values.ChannelNames, columns);
-            StageClock.Stop(Stage.Compensate, clock);
-        }
-        Compensation = spillover is null ? CompensationRef.Uncompensated : CompensationRef.File;
+        Compensation = context.Store.File.Channels is null ? CompensationRef.Uncompensated : CompensationRef.File;
     }
 
-    public Spillover? Spillover { get; }
+    /// <summary>The strategy placed so far.</summary>
+    public GatingStrategy Strategy { get; } = new();
 
     public IReadOnlyDictionary<string, string> Channels { get; }
 
@@ -56,57 +36,41 @@ internal sealed class PlacementContext
 
     public string Compensation { get; }
 
-    public int Count => _values.EventCount;
+    public int Count => _context.EventCount;
 
     public Dimension Marker(string marker) => new(Channels[marker], Compensation, GateTemplate.Scale);
 
     public Dimension Scatter(string name) => new(Channels[name]);
 
-    public float[] Scaled(string marker)
-    {
-        if (!_scaled.TryGetValue(marker, out var col))
-        {
-            var clock = StageClock.Start();
-            col = new float[Count];
-            GateTemplate.Scale.Apply(_comp.Column(Channels[marker]), col);
-            StageClock.Stop(Stage.Transform, clock);
-            _scaled[marker] = col;
-        }
+    /// <summary>The marker's compensated, scaled values: the very column gating reads for <see cref="Marker"/>.</summary>
+    public float[] Scaled(string marker) => _context.Column(Marker(marker), null);
 
-        return col;
+    public ReadOnlySpan<float> Raw(string name) => _context.Events.Column(Channels[name]);
+
+    /// <summary>Adds <paramref name="gate"/> to the strategy and evaluates it; returns its (first) population.</summary>
+    public EventBitset Place(Gate gate)
+    {
+        Strategy.Add(gate);
+        GatingStrategy.Evaluate(gate, _context);
+        return _context.Population(gate.PopulationIds[0]);
     }
 
-    public ReadOnlySpan<float> Raw(string name) => _values.Column(Channels[name]);
+    /// <summary>A population placed so far.</summary>
+    public EventBitset Population(string id) => _context.Population(id);
 
-    /// <summary>The compensated detectors and scaled markers computed so far, for gating to reuse.</summary>
-    public PlacedColumns Columns()
+    public static List<double> Select(float[] column, EventBitset members)
     {
-        // Two markers read from one channel (an override) share a dimension: same key, same values.
-        var dimensions = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var (marker, column) in _scaled)
+        var list = new List<double>(members.Count);
+        foreach (var i in members.ToIndices())
         {
-            dimensions[Marker(marker).Key] = column;
-        }
-
-        return new(_fileCompensated, dimensions);
-    }
-
-    public static List<double> Select(float[] column, bool[] mask)
-    {
-        var list = new List<double>();
-        for (var i = 0; i < column.Length; i++)
-        {
-            if (mask[i])
-            {
-                list.Add(column[i]);
-            }
+            list.Add(column[i]);
         }
 
         return list;
     }
 
     /// <summary>Singlets: FSC-H/FSC-A within median ± 4 robust SD (1.4826 MAD) of events with FSC-A &gt; 0; a wedge polygon.</summary>
-    public (PolygonGate Gate, bool[] Mask) Singlets()
+    public EventBitset Singlets()
     {
         var a = Raw("FSC-A");
         var h = Raw("FSC-H");
@@ -136,18 +100,11 @@ internal sealed class PlacementContext
         double lo = median - (4 * sd), hi = median + (4 * sd);
         lo = Math.Max(lo, 1e-3);
         const double X = 1e7;
-        var gate = new PolygonGate("Singlets", null, Scatter("FSC-A"), Scatter("FSC-H"), [(0, 0), (X, lo * X), (X, hi * X)]);
-        var mask = new bool[Count];
-        for (var i = 0; i < Count; i++)
-        {
-            mask[i] = a[i] > 0 && h[i] >= lo * a[i] && h[i] <= hi * a[i];
-        }
-
-        return (gate, mask);
+        return Place(new PolygonGate("Singlets", null, Scatter("FSC-A"), Scatter("FSC-H"), [(0, 0), (X, lo * X), (X, hi * X)]));
     }
 
     /// <summary>Valley of one marker between its two most prominent modes within a parent; throws when there is one mode only.</summary>
-    public double Cut(string marker, bool[] parent, string what)
+    public double Cut(string marker, EventBitset parent, string what)
     {
         var v = Select(Scaled(marker), parent);
         return Density.ValleyBetweenMainModes(v, Lo, Hi, Width, Sigma)
@@ -155,7 +112,7 @@ internal sealed class PlacementContext
     }
 
     /// <summary>Leukocytes: CD45 above the valley right of the CD45− (debris) mode; when that mode is missing, 500 compensated units.</summary>
-    public double LeukocyteCut(bool[] parent)
+    public double LeukocyteCut(EventBitset parent)
     {
         var v = Select(Scaled("CD45"), parent);
         var fallback = GateTemplate.Scale.Apply(500);
@@ -164,33 +121,18 @@ internal sealed class PlacementContext
     }
 
     /// <summary>Lymphocytes: SSC-A below the valley right of the lowest SSC mode (ln SSC, bins 0.02, σ 4 bins) among leukocytes.</summary>
-    public double LymphocyteSscCut(bool[] leukocytes)
+    public double LymphocyteSscCut(EventBitset leukocytes)
     {
         var ssc = Raw("SSC-A");
-        var ln = new List<double>();
-        for (var i = 0; i < Count; i++)
+        var ln = new List<double>(leukocytes.Count);
+        foreach (var i in leukocytes.ToIndices())
         {
-            if (leukocytes[i])
-            {
-                ln.Add(Math.Log(Math.Max(ssc[i], 1f)));
-            }
+            ln.Add(Math.Log(Math.Max(ssc[i], 1f)));
         }
 
         var fv = Density.FirstValley(ln, Math.Log(100), Math.Log(300_000), 0.02, 4, 0.02, 0.1)
             ?? throw new PanelException($"Sample '{Sample}': no SSC valley between lymphocytes and monocytes/granulocytes among {ln.Count} CD45+ events.");
         return Math.Exp(fv.Valley);
-    }
-
-    public bool[] Where(bool[] parent, string marker, double cut, bool above)
-    {
-        var col = Scaled(marker);
-        var m = new bool[Count];
-        for (var i = 0; i < Count; i++)
-        {
-            m[i] = parent[i] && (col[i] >= cut) == above;
-        }
-
-        return m;
     }
 }
 
@@ -222,37 +164,30 @@ internal sealed class TbnkTemplate : GateTemplate
     public override IReadOnlyList<string> ReportedPopulations { get; } = ["Beads", "Lymphocytes", "T", "CD4", "CD8", "T_DP", "T_DN", "B", "NK", "NK_bright", "NK_dim"];
 
     public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
-        PlaceWithColumns(channelValues, spillover, channels, sampleName).Strategy;
+        PlaceInto(new GateContext(new ColumnStore(channelValues, FileSpillover.Of(spillover))), channels, sampleName);
 
-    internal override (GatingStrategy Strategy, PlacedColumns? Columns) PlaceWithColumns(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName)
+    internal override GatingStrategy PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName)
     {
-        ArgumentNullException.ThrowIfNull(channelValues);
         ArgumentNullException.ThrowIfNull(channels);
-        var p = new PlacementContext(channelValues, spillover, channels, sampleName);
-        var strategy = new GatingStrategy();
-        var (singletGate, singlets) = p.Singlets();
-        strategy.Add(singletGate);
-
-        var cells = PlaceBeads(p, strategy, singlets, RequiredMarkers, optional: false);
-        PlaceLymphocytes(p, strategy, cells, out var lymph);
+        var p = new PlacementContext(context, channels, sampleName);
+        var singlets = p.Singlets();
+        var cells = PlaceBeads(p, singlets, RequiredMarkers, optional: false);
+        var lymph = PlaceLymphocytes(p, cells);
 
         var cd3 = p.Cut("CD3", lymph, "T vs non-T");
-        strategy.Add(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
-        strategy.Add(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
-        var t = p.Where(lymph, "CD3", cd3, true);
-        var nonT = p.Where(lymph, "CD3", cd3, false);
+        var t = p.Place(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
+        var nonT = p.Place(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
 
         var cd4 = p.Cut("CD4", t, "CD4 on T");
         var cd8 = p.Cut("CD8", t, "CD8 on T");
-        strategy.Add(QuadrantGate.Cross("CD4/CD8", "T", p.Marker("CD4"), cd4, p.Marker("CD8"), cd8, lowLow: "T_DN", highLow: "CD4", lowHigh: "CD8", highHigh: "T_DP"));
+        p.Place(QuadrantGate.Cross("CD4/CD8", "T", p.Marker("CD4"), cd4, p.Marker("CD8"), cd8, lowLow: "T_DN", highLow: "CD4", lowHigh: "CD8", highHigh: "T_DP"));
 
         var nk = p.Cut("CD16+56", nonT, "NK on CD3-");
         var cd19 = p.Cut("CD19", nonT, "B on CD3-");
-        strategy.Add(QuadrantGate.Cross("CD16+56/CD19", "CD3-", p.Marker("CD16+56"), nk, p.Marker("CD19"), cd19, lowLow: "CD3-CD16+56-CD19-", highLow: "NK", lowHigh: "B", highHigh: "CD3-CD16+56+CD19+"));
+        p.Place(QuadrantGate.Cross("CD16+56/CD19", "CD3-", p.Marker("CD16+56"), nk, p.Marker("CD19"), cd19, lowLow: "CD3-CD16+56-CD19-", highLow: "NK", lowHigh: "B", highHigh: "CD3-CD16+56+CD19+"));
 
-        var nkMask = p.Where(p.Where(nonT, "CD16+56", nk, true), "CD19", cd19, false);
-        AddBrightDim(p, strategy, "CD16+56", nkMask);
-        return (strategy, p.Columns());
+        AddBrightDim(p, "CD16+56", p.Population("NK"));
+        return p.Strategy;
     }
 
     /// <summary>
@@ -260,24 +195,23 @@ internal sealed class TbnkTemplate : GateTemplate
     /// are negative in at least one); adds Beads and Cells (= Singlets not Beads) and returns the Cells mask. When
     /// <paramref name="optional"/>, the gates are added only if the bright mode sits above 20,000 compensated units.
     /// </summary>
-    internal static bool[] PlaceBeads(PlacementContext p, GatingStrategy strategy, bool[] singlets, IReadOnlyList<string> markers, bool optional)
+    internal static EventBitset PlaceBeads(PlacementContext p, EventBitset singlets, IReadOnlyList<string> markers, bool optional)
     {
         var cols = markers.Select(p.Scaled).ToArray();
-        var minValues = new List<double>();
-        var mins = new float[p.Count];
-        for (var i = 0; i < p.Count; i++)
+        var members = singlets.ToIndices();
+        var minValues = new List<double>(members.Length);
+        var mins = new float[members.Length];
+        for (var k = 0; k < members.Length; k++)
         {
+            var i = members[k];
             var m = float.PositiveInfinity;
             foreach (var c in cols)
             {
                 m = Math.Min(m, c[i]);
             }
 
-            mins[i] = m;
-            if (singlets[i])
-            {
-                minValues.Add(m);
-            }
+            mins[k] = m;
+            minValues.Add(m);
         }
 
         // No second mode: no beads in the tube; the gate sits above full scale and QC flags the bead count.
@@ -297,35 +231,27 @@ internal sealed class TbnkTemplate : GateTemplate
         var ssc = p.Raw("SSC-A");
         var lnF = new List<double>();
         var lnS = new List<double>();
-        for (var i = 0; i < p.Count; i++)
+        for (var k = 0; k < members.Length; k++)
         {
-            if (singlets[i] && mins[i] >= beadCut)
+            if (mins[k] >= beadCut)
             {
+                var i = members[k];
                 lnF.Add(Math.Log(Math.Max(fsc[i], 1f)));
                 lnS.Add(Math.Log(Math.Max(ssc[i], 1f)));
             }
         }
 
         var ranges = markers.Select(m => new GateRange(p.Marker(m), beadCut, null)).ToList();
-        double fLo = 0, fHi = double.PositiveInfinity, sLo = 0, sHi = double.PositiveInfinity;
         if (lnF.Count >= 20)
         {
-            (fLo, fHi) = RobustBand(lnF);
-            (sLo, sHi) = RobustBand(lnS);
+            var (fLo, fHi) = RobustBand(lnF);
+            var (sLo, sHi) = RobustBand(lnS);
             ranges.Add(new GateRange(p.Scatter("FSC-A"), fLo, fHi));
             ranges.Add(new GateRange(p.Scatter("SSC-A"), sLo, sHi));
         }
 
-        var cells = new bool[p.Count];
-        for (var i = 0; i < p.Count; i++)
-        {
-            var bead = mins[i] >= beadCut && fsc[i] >= fLo && fsc[i] < fHi && ssc[i] >= sLo && ssc[i] < sHi;
-            cells[i] = singlets[i] && !bead;
-        }
-
-        strategy.Add(new RectangleGate("Beads", "Singlets", ranges));
-        strategy.Add(new BooleanGate("Cells", "Singlets", BooleanOperator.Not, new GateReference("Beads")));
-        return cells;
+        p.Place(new RectangleGate("Beads", "Singlets", ranges));
+        return p.Place(new BooleanGate("Cells", "Singlets", BooleanOperator.Not, new GateReference("Beads")));
     }
 
     private static (double Lo, double Hi) RobustBand(List<double> ln)
@@ -341,24 +267,18 @@ internal sealed class TbnkTemplate : GateTemplate
         return (Math.Exp(median - half), Math.Exp(median + half));
     }
 
-    internal static void PlaceLymphocytes(PlacementContext p, GatingStrategy strategy, bool[] cells, out bool[] lymph)
+    /// <summary>Leukocytes (CD45) within Cells (or Singlets when the tube has no beads), then Lymphocytes (SSC-A); returns Lymphocytes.</summary>
+    internal static EventBitset PlaceLymphocytes(PlacementContext p, EventBitset cells)
     {
         var cd45 = p.LeukocyteCut(cells);
-        strategy.Add(new RectangleGate("Leukocytes", StrategyParent(strategy), new GateRange(p.Marker("CD45"), cd45, null)));
-        var leuk = p.Where(cells, "CD45", cd45, true);
+        var leuk = p.Place(new RectangleGate("Leukocytes", StrategyParent(p.Strategy), new GateRange(p.Marker("CD45"), cd45, null)));
         var ssc = p.LymphocyteSscCut(leuk);
-        strategy.Add(new RectangleGate("Lymphocytes", "Leukocytes", new GateRange(p.Scatter("SSC-A"), null, ssc)));
-        var side = p.Raw("SSC-A");
-        lymph = new bool[p.Count];
-        for (var i = 0; i < p.Count; i++)
-        {
-            lymph[i] = leuk[i] && side[i] < ssc;
-        }
+        return p.Place(new RectangleGate("Lymphocytes", "Leukocytes", new GateRange(p.Scatter("SSC-A"), null, ssc)));
     }
 
     private static string StrategyParent(GatingStrategy strategy) => strategy.PopulationIds.Contains("Cells") ? "Cells" : "Singlets";
 
-    internal static void AddBrightDim(PlacementContext p, GatingStrategy strategy, string marker, bool[] nk)
+    internal static void AddBrightDim(PlacementContext p, string marker, EventBitset nk)
     {
         var values = PlacementContext.Select(p.Scaled(marker), nk);
         var split = Density.GaussianSplit(values)
@@ -374,14 +294,14 @@ internal sealed class TbnkTemplate : GateTemplate
             var poly = Density.ClipHalfPlane(box, line.Wx, line.Wy, line.C);
             if (poly.Count >= 3)
             {
-                strategy.Add(new PolygonGate("NK_bright", "NK", p.Marker(marker), p.Marker("CD45"), poly));
-                strategy.Add(new BooleanGate("NK_dim", "NK", BooleanOperator.Not, new GateReference("NK_bright")));
+                p.Place(new PolygonGate("NK_bright", "NK", p.Marker(marker), p.Marker("CD45"), poly));
+                p.Place(new BooleanGate("NK_dim", "NK", BooleanOperator.Not, new GateReference("NK_bright")));
                 return;
             }
         }
 
-        strategy.Add(new RectangleGate("NK_bright", "NK", new GateRange(p.Marker(marker), split, null)));
-        strategy.Add(new BooleanGate("NK_dim", "NK", BooleanOperator.Not, new GateReference("NK_bright")));
+        p.Place(new RectangleGate("NK_bright", "NK", new GateRange(p.Marker(marker), split, null)));
+        p.Place(new BooleanGate("NK_dim", "NK", BooleanOperator.Not, new GateReference("NK_bright")));
     }
 }
 
@@ -401,25 +321,21 @@ internal sealed class NkSubsetTemplate : GateTemplate
     public override IReadOnlyList<string> ReportedPopulations { get; } = ["Lymphocytes", "T", "NK", "NK_bright", "NK_dim"];
 
     public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
-        PlaceWithColumns(channelValues, spillover, channels, sampleName).Strategy;
+        PlaceInto(new GateContext(new ColumnStore(channelValues, FileSpillover.Of(spillover))), channels, sampleName);
 
-    internal override (GatingStrategy Strategy, PlacedColumns? Columns) PlaceWithColumns(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName)
+    internal override GatingStrategy PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName)
     {
-        ArgumentNullException.ThrowIfNull(channelValues);
         ArgumentNullException.ThrowIfNull(channels);
-        var p = new PlacementContext(channelValues, spillover, channels, sampleName);
-        var strategy = new GatingStrategy();
-        var (singletGate, singlets) = p.Singlets();
-        strategy.Add(singletGate);
-        var cells = TbnkTemplate.PlaceBeads(p, strategy, singlets, RequiredMarkers, optional: true);
-        TbnkTemplate.PlaceLymphocytes(p, strategy, cells, out var lymph);
+        var p = new PlacementContext(context, channels, sampleName);
+        var singlets = p.Singlets();
+        var cells = TbnkTemplate.PlaceBeads(p, singlets, RequiredMarkers, optional: true);
+        var lymph = TbnkTemplate.PlaceLymphocytes(p, cells);
         var cd3 = p.Cut("CD3", lymph, "T vs non-T");
-        strategy.Add(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
-        strategy.Add(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
-        var nonT = p.Where(lymph, "CD3", cd3, false);
+        p.Place(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
+        var nonT = p.Place(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
         var cd56 = p.Cut("CD56", nonT, "NK (CD56) on CD3-");
-        strategy.Add(new RectangleGate("NK", "CD3-", new GateRange(p.Marker("CD56"), cd56, null)));
-        TbnkTemplate.AddBrightDim(p, strategy, "CD56", p.Where(nonT, "CD56", cd56, true));
-        return (strategy, p.Columns());
+        var nk = p.Place(new RectangleGate("NK", "CD3-", new GateRange(p.Marker("CD56"), cd56, null)));
+        TbnkTemplate.AddBrightDim(p, "CD56", nk);
+        return p.Strategy;
     }
 }

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
@@ -141,7 +142,8 @@ public sealed class StreamedDimensionsTests
         using (var streamed = new StreamedDimensions(strategy, pool))
         {
             FcsFile.Read(data1, null, pool, streamed);
-            Assert.Null(streamed.Placed);
+            Assert.Equal(0, streamed.Store!.DimensionCount);
+            Assert.Null(streamed.Store.FileCompensated);
         }
 
         // Its channel values as unscaled float32: every transform of the suite (logicle, hyperlog, asinh, linear,
@@ -177,21 +179,25 @@ public sealed class StreamedDimensionsTests
         var pool = new ColumnPool();
         using var streamed = new StreamedDimensions(strategy, pool);
         var fcs = FcsFile.Read(path, null, pool, streamed);
-        var placed = streamed.Placed;
-        Assert.NotNull(placed);
-        Assert.NotEmpty(placed.Dimensions);
-        Assert.Equal(expectCompensation, placed.FileCompensated is not null);
-        var got = strategy.Apply(fcs, pool, placed);
+        var store = streamed.Store;
+        Assert.NotNull(store);
+        Assert.Same(fcs, store.Sample);
+        // What the decode computed, before gating adds anything.
+        var streamedColumns = store.DimensionKeys.ToDictionary(k => k, k => store.Column(strategy.Gates.SelectMany(g => g.Dimensions).First(d => d.Key == k), null));
+        var fileCompensated = store.FileCompensated;
+        Assert.NotEmpty(streamedColumns);
+        Assert.Equal(expectCompensation, fileCompensated is not null);
+        var got = strategy.Apply(new GateContext(store));
         foreach (var id in strategy.PopulationIds)
         {
             Assert.True(want[id].Members.ToFlags().SequenceEqual(got[id].Members.ToFlags()), $"{Path.GetFileName(path)}: population {id}");
         }
 
         // Each streamed column against the same dimension computed over whole columns.
-        var context = new GateContext(fresh.ChannelValues(shareUnscaled: true), fresh.Spillover, new Dictionary<string, SpectrumMatrix>());
-        var columns = strategy.Gates.SelectMany(g => g.Dimensions).Where(d => placed.Dimensions.ContainsKey(d.Key)).DistinctBy(d => d.Key)
-            .Select(d => (Dimension: d, Chunked: placed.Dimensions[d.Key])).ToList();
-        if (placed.FileCompensated is { } compensated)
+        var context = new ColumnStore(fresh.ChannelValues(shareUnscaled: true), FileSpillover.Of(fresh.Spillover));
+        var columns = strategy.Gates.SelectMany(g => g.Dimensions).Where(d => streamedColumns.ContainsKey(d.Key)).DistinctBy(d => d.Key)
+            .Select(d => (Dimension: d, Chunked: streamedColumns[d.Key])).ToList();
+        if (fileCompensated is { } compensated)
         {
             columns.AddRange(fresh.Spillover!.Detectors.Select((name, i) => (new Dimension(name, CompensationRef.File), compensated[i])));
         }
