@@ -207,7 +207,7 @@ public sealed class CohortSummary
     public static double Quantile(IReadOnlyList<double> sorted, double p)
     {
         ArgumentNullException.ThrowIfNull(sorted);
-        return Gating.PopulationStatistics.Percentile(sorted, p);  // the same definition as the MFI statistics
+        return Statistics.PopulationStatistics.Percentile(sorted, p);  // the same definition as the MFI statistics
     }
 
     /// <summary>Writes <c>summary.csv</c> (arm × timepoint × population) and <c>changes.csv</c> (per patient) into a folder.</summary>

@@ -3,6 +3,7 @@ using HiAim.Cytometry.Compensation.Kernels;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating;
 using HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Statistics;
 
 namespace HiAim.Cytometry.Panels;
 
