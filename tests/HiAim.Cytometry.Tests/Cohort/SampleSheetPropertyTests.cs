@@ -11,8 +11,7 @@ public sealed class SampleSheetPropertyTests
     public Property Csv_fields_round_trip(NonNull<string>[] raw)
     {
         var fields = raw.Select(f => f.Get.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Trim()).ToList();
-        var csv = "file," + string.Join(',', fields.Select((_, i) => $"c{i}")) + "\n"
-            + "x.fcs," + string.Join(',', fields.Select(CountsTable.Field)) + "\n";
+        var csv = CsvText.Write([["file", .. fields.Select((_, i) => $"c{i}")], ["x.fcs", .. fields]]);  // as counts.csv writes them
         if (fields.Count == 0)
         {
             csv = "file\nx.fcs\n";
