@@ -391,8 +391,9 @@ public sealed class SampleSheet
     /// <summary>
     /// The fields of a row, unquoted ("a, b" and "" for a quote, as spreadsheets write them). Sep has split the row; a
     /// quoted field that runs past its line, or text after a closing quote, is refused here, with its line and column.
-    /// A quote inside an unquoted field is kept as written (<c>5" tube</c>), as before Sep, unless it made Sep join the
-    /// field with the next ones or lines (<c>a"b,c"</c>, which the old parser split at the comma): that is refused.
+    /// Quotes inside an unquoted field are kept as written when they pair up (<c>a "b" c</c>), as before Sep; a stray one
+    /// makes Sep read on to the next quote, across commas and lines (<c>5" tube,P1</c>), which the old parser did not:
+    /// such a field is refused, naming the quote's column, rather than read differently.
     /// </summary>
     private static List<string> Fields(SepReader.Row row, string source, int lineNo)
     {
