@@ -1,4 +1,5 @@
 #:project ../src/HiAim.Cytometry.Cohort/HiAim.Cytometry.Cohort.csproj
+#:project ../src/HiAim.Cytometry.Simulation/HiAim.Cytometry.Simulation.csproj
 // Runs a folder of TBNK/Trucount FCS files into a counts table (CSV) and prints the trial's outcome view.
 // Run: dotnet run samples/cohort.cs [folder-or-prefix]
 //   a folder with .fcs files (and optionally samples.csv: file,patient,arm,timepoint,...) is counted as it is;

@@ -1,4 +1,4 @@
-#:project ../src/HiAim.Cytometry/HiAim.Cytometry.csproj
+#:project ../src/HiAim.Cytometry.Simulation/HiAim.Cytometry.Simulation.csproj
 // Counts NK cells in one TBNK/Trucount tube step by step, the way a cytometrist would by hand:
 // read → compensate → arcsinh → gate (singlets, beads, CD45+ lymphocytes, CD3−, CD16+56+ CD19−) → cells/µL.
 // Then compares with the built-in data-placed TBNK template and with the simulator's truth.

@@ -1,4 +1,4 @@
-#:project ../src/HiAim.Cytometry/HiAim.Cytometry.csproj
+#:project ../src/HiAim.Cytometry.Simulation/HiAim.Cytometry.Simulation.csproj
 // A lab's own panel without code in the library: a JSON definition (markers with aliases, the populations to report)
 // plus a Gating-ML strategy written in MARKER names, bound to each file's channels by $PnS/$PnN matching.
 // This script writes such a pair (a CD3/CD4/CD8 T-cell panel; CD19 only to drop the counting beads, which are bright in every channel) and counts one simulated tube with it; the same files

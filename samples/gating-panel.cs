@@ -1,4 +1,5 @@
 #:project ../src/HiAim.Cytometry.Plotting/HiAim.Cytometry.Plotting.csproj
+#:project ../src/HiAim.Cytometry.Simulation/HiAim.Cytometry.Simulation.csproj
 // Simulates one TBNK/Trucount file, runs the built-in TBNK panel and writes its gating panel: every gate on its
 // parent's events, with population names, % of parent, cells/µL and QC flags (as docs/images/gating-panel.png).
 // Run: dotnet run samples/gating-panel.cs [output.fcs]   → writes output.fcs and output.png (and output.svg)

@@ -1,4 +1,4 @@
-#:project ../src/HiAim.Cytometry/HiAim.Cytometry.csproj
+#:project ../src/HiAim.Cytometry.Simulation/HiAim.Cytometry.Simulation.csproj
 // The README's 10-line example, verbatim (DocsTests checks the usings and the lines between the markers match);
 // CI runs it. Run: dotnet run samples/quickstart.cs [output-prefix]   (works in <prefix>-quickstart/)
 using HiAim.Cytometry.Fcs;

@@ -1,4 +1,4 @@
-#:project ../src/HiAim.Cytometry/HiAim.Cytometry.csproj
+#:project ../src/HiAim.Cytometry.Simulation/HiAim.Cytometry.Simulation.csproj
 // Simulates a tiny HI AIM-like TBNK/Trucount cohort (4 patients × pre/mid/post), writes the FCS files,
 // truth.csv and samples.csv, and prints the truth table (bead-formula cells/µL per population).
 // Run: dotnet run samples/simulate.cs [output-prefix]   → files go to <output-prefix>-cohort/

@@ -1,4 +1,4 @@
-using System.Globalization;
+using HiAim.Cytometry.Cohort;
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Fcs;
@@ -89,26 +89,15 @@ internal static class ExportCommand
 
     private static void WriteCsv(TextWriter writer, EventMatrix values)
     {
-        writer.NewLine = "\n";
-        writer.WriteLine(string.Join(',', values.ChannelNames.Select(Quote)));
-        Span<char> buffer = stackalloc char[32];
+        using var csv = CsvText.Writer(writer);
+        CsvText.WriteRow(csv, values.ChannelNames);
         for (var e = 0; e < values.EventCount; e++)
         {
+            using var row = csv.NewRow();
             for (var c = 0; c < values.ChannelCount; c++)
             {
-                if (c > 0)
-                {
-                    writer.Write(',');
-                }
-
-                values[e, c].TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
-                writer.Write(buffer[..written]);
+                row[c].Format(values[e, c]);  // float.TryFormat, invariant culture: the shortest round-trip text
             }
-
-            writer.Write('\n');
         }
     }
-
-    private static string Quote(string name) =>
-        name.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : name;
 }

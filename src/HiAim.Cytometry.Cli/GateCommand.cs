@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using HiAim.Cytometry.Batch;
+using HiAim.Cytometry.Cohort;
 using HiAim.Cytometry.Fcs;
 using HiAim.Cytometry.Gating;
 
@@ -160,23 +161,24 @@ internal static class GateCommand
 
     public static string ToCsv(IReadOnlyList<FileResult> results)
     {
-        var sb = new StringBuilder("file,population,parent,count,percent_parent,percent_total,error,warnings\n");
+        var inv = CultureInfo.InvariantCulture;
+        List<string[]> rows = [["file", "population", "parent", "count", "percent_parent", "percent_total", "error", "warnings"]];
         foreach (var r in results)
         {
             if (r.Populations is null)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},,,,,,{Csv(r.Error!)},\n");
+                rows.Add([r.File, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, r.Error!, string.Empty]);
                 continue;
             }
 
-            var warnings = Csv(string.Join("; ", r.Warnings ?? []));
+            var warnings = string.Join("; ", r.Warnings ?? []);
             foreach (var p in r.Populations)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"{Csv(r.File)},{Csv(p.Id)},{Csv(p.ParentId ?? string.Empty)},{p.Count},{p.PercentOfParent:R},{p.PercentOfTotal:R},,{warnings}\n");
+                rows.Add([r.File, p.Id, p.ParentId ?? string.Empty, p.Count.ToString(inv), p.PercentOfParent.ToString("R", inv), p.PercentOfTotal.ToString("R", inv), string.Empty, warnings]);
             }
         }
 
-        return sb.ToString();
+        return CsvText.Write(rows);
     }
 
     public static string ToText(IReadOnlyList<FileResult> results)
@@ -207,7 +209,4 @@ internal static class GateCommand
 
         return sb.ToString();
     }
-
-    private static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

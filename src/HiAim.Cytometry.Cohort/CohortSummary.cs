@@ -207,7 +207,7 @@ public sealed class CohortSummary
     public static double Quantile(IReadOnlyList<double> sorted, double p)
     {
         ArgumentNullException.ThrowIfNull(sorted);
-        return Gating.PopulationStatistics.Percentile(sorted, p);  // the same definition as the MFI statistics
+        return Statistics.PopulationStatistics.Percentile(sorted, p);  // the same definition as the MFI statistics
     }
 
     /// <summary>Writes <c>summary.csv</c> (arm × timepoint × population) and <c>changes.csv</c> (per patient) into a folder.</summary>
@@ -215,21 +215,22 @@ public sealed class CohortSummary
     public void WriteCsv(string directory)
     {
         var inv = CultureInfo.InvariantCulture;
-        var s = new StringBuilder("arm,timepoint,population,n,median_per_uL,q1_per_uL,q3_per_uL,median_pct_change,q1_pct_change,q3_pct_change\n");
+        List<IEnumerable<string>> s = [["arm", "timepoint", "population", "n", "median_per_uL", "q1_per_uL", "q3_per_uL", "median_pct_change", "q1_pct_change", "q3_pct_change"]];
         foreach (var g in Groups)
         {
             var c = ArmChanges.FirstOrDefault(a => a.Arm == g.Arm && a.Timepoint == g.Timepoint && a.Population == g.Population);
-            s.Append(inv, $"{CountsTable.Field(CountsTable.Safe(g.Arm))},{CountsTable.Field(CountsTable.Safe(g.Timepoint))},{g.Population},{g.N},{CountsTable.Number(g.Median)},{CountsTable.Number(g.Q1)},{CountsTable.Number(g.Q3)},{CountsTable.Number(c?.MedianPercentChange)},{CountsTable.Number(c?.Q1)},{CountsTable.Number(c?.Q3)}\n");
+            // Population names are quoted like every field (by hand, they were written raw: the same bytes for any name without , " CR LF).
+            s.Add([CountsTable.Safe(g.Arm), CountsTable.Safe(g.Timepoint), g.Population, g.N.ToString(inv), CountsTable.Number(g.Median), CountsTable.Number(g.Q1), CountsTable.Number(g.Q3), CountsTable.Number(c?.MedianPercentChange), CountsTable.Number(c?.Q1), CountsTable.Number(c?.Q3)]);
         }
 
-        Internals.AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), s.ToString());
-        var ch = new StringBuilder("patient,arm,timepoint,population,baseline_per_uL,per_uL,pct_change\n");
+        Internals.AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), CsvText.Write(s));
+        List<IEnumerable<string>> ch = [["patient", "arm", "timepoint", "population", "baseline_per_uL", "per_uL", "pct_change"]];
         foreach (var c in Changes)
         {
-            ch.Append(inv, $"{CountsTable.Field(CountsTable.Safe(c.Patient))},{CountsTable.Field(CountsTable.Safe(c.Arm))},{CountsTable.Field(CountsTable.Safe(c.Timepoint))},{c.Population},{CountsTable.Number(c.Baseline)},{CountsTable.Number(c.Value)},{CountsTable.Number(c.PercentChange)}\n");
+            ch.Add([CountsTable.Safe(c.Patient), CountsTable.Safe(c.Arm), CountsTable.Safe(c.Timepoint), c.Population, CountsTable.Number(c.Baseline), CountsTable.Number(c.Value), CountsTable.Number(c.PercentChange)]);
         }
 
-        Internals.AtomicFile.WriteAllText(Path.Combine(directory, "changes.csv"), ch.ToString());
+        Internals.AtomicFile.WriteAllText(Path.Combine(directory, "changes.csv"), CsvText.Write(ch));
     }
 
     /// <summary>The summary as text tables: cells/µL median [IQR] per arm and timepoint, then the median % change from the first timepoint.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace HiAim.Cytometry.Cohort;
 
@@ -45,9 +44,8 @@ internal static class CountsTable
         header.Add("qc_flags");
         header.Add("read_warnings");
         header.Add("error");
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', header.Select(Field)).Append('\n');
-        var qc = new StringBuilder("file,check,reason\n");
+        List<IEnumerable<string>> csv = [header];
+        List<IEnumerable<string>> qc = [["file", "check", "reason"]];
         for (var i = 0; i < keys.Count; i++)
         {
             var s = stored[i];
@@ -70,18 +68,18 @@ internal static class CountsTable
             row.Add(ok ? string.Join(';', s!.Flags.Select(f => f.Check.ToString())) : string.Empty);
             row.Add(ok ? Warnings(s!.ReadWarnings) : string.Empty);
             row.Add(s is null ? "not analysed" : Safe(s.Error ?? string.Empty));
-            csv.AppendJoin(',', row.Select(Field)).Append('\n');
+            csv.Add(row);
             if (ok)
             {
                 foreach (var flag in s!.Flags)
                 {
-                    qc.Append(Field(Safe(keys[i]))).Append(',').Append(flag.Check.ToString()).Append(',').Append(Field(Safe(flag.Reason))).Append('\n');
+                    qc.Add([Safe(keys[i]), flag.Check.ToString(), Safe(flag.Reason)]);
                 }
             }
         }
 
-        WriteAtomically(countsPath, csv.ToString());
-        WriteAtomically(qcPath, qc.ToString());
+        WriteAtomically(countsPath, CsvText.Write(csv));
+        WriteAtomically(qcPath, CsvText.Write(qc));
     }
 
     /// <summary>Fixed format: up to 3 decimals, no exponent, empty for NaN or missing.</summary>
@@ -109,10 +107,6 @@ internal static class CountsTable
             && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             ? "'" + value
             : value;
-
-    /// <summary>A CSV field, quoted when it holds a comma, quote or line break.</summary>
-    public static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     private static void WriteAtomically(string path, string text) => Internals.AtomicFile.WriteAllText(path, text);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using nietras.SeparatedValues;
 
 namespace HiAim.Cytometry.Cohort;
 
@@ -113,15 +114,25 @@ public sealed class SampleSheet
         var firstLine = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var unknown = new List<string>();
         int fileIndex = -1;
-        while (reader.ReadLine() is { } line)
+
+        // Sep splits rows and fields; fields stay raw (no Unescape), so that Fields can check their quotes and give the
+        // messages this parser always gave. The reader is the caller's: left open.
+        using var csv = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true }).From(reader, true);
+        var nextLine = 1;
+        while (MoveNext(csv, source, nextLine))
         {
-            lineNo++;
-            if (line.Length == 0 || (header is null && line.Trim().Length == 0))
+            var row = csv.Current;
+
+            // Sep reports the first row on line 2 when there is no header row; a first row starts on line 1.
+            lineNo = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
+            nextLine = row.LineNumberToExcl;
+            var line = row.Span;
+            if (line.IsEmpty || (header is null && line.IsWhiteSpace()))
             {
                 continue;
             }
 
-            var fields = SplitCsvLine(line, source, lineNo);
+            var fields = Fields(row, source, lineNo);
             if (header is null)
             {
                 header = [.. fields.Select(f => f.Trim())];
@@ -364,61 +375,85 @@ public sealed class SampleSheet
             : throw new SampleSheetException(Source, row.Line, $"{column} '{Clip(text)}' is not a positive number");
     }
 
-    private static List<string> SplitCsvLine(string line, string source, int lineNo)
+    /// <summary>
+    /// Sep's next row. A row longer than Sep's buffer (16 Mi characters) is nearly always a quote that is never closed,
+    /// which takes the rest of the sheet into one row: a <see cref="SampleSheetException"/> on the line where that row
+    /// starts, not Sep's NotSupportedException.
+    /// </summary>
+    private static bool MoveNext(SepReader csv, string source, int line)
     {
-        var fields = new List<string>();
-        var sb = new StringBuilder();
-        var i = 0;
-        while (true)
+        try
         {
-            sb.Clear();
-            if (i < line.Length && line[i] == '"')
+            return csv.MoveNext();
+        }
+        catch (NotSupportedException)
+        {
+            throw new SampleSheetException(source, line, "a row is longer than 16,777,216 characters (a quoted field that is not closed?)");
+        }
+    }
+
+    /// <summary>
+    /// The fields of a row, unquoted ("a, b" and "" for a quote, as spreadsheets write them). Sep has split the row; a
+    /// quoted field that runs past its line, or text after a closing quote, is refused here, with its line and column.
+    /// Quotes inside an unquoted field are kept as written when they pair up (<c>a "b" c</c>), as before Sep; a stray one
+    /// makes Sep read on to the next quote, across commas and lines (<c>5" tube,P1</c>), which the old parser did not:
+    /// such a field is refused, naming the quote's column, rather than read differently.
+    /// </summary>
+    private static List<string> Fields(SepReader.Row row, string source, int lineNo)
+    {
+        var fields = new List<string>(row.ColCount);
+        var sb = new StringBuilder();
+        var column = 0;  // 0-based position of the field in its line
+        for (var c = 0; c < row.ColCount; c++)
+        {
+            var raw = row[c].Span;
+            if (raw.Length == 0 || raw[0] != '"')
             {
-                i++;
-                while (true)
+                if (raw.IndexOfAny(",\r\n") >= 0)
                 {
-                    if (i >= line.Length)
-                    {
-                        throw new SampleSheetException(source, lineNo, "a quoted field is not closed (fields cannot span lines)");
-                    }
-
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            sb.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    sb.Append(line[i++]);
+                    throw new SampleSheetException(source, lineNo, $"a quote inside an unquoted field at column {column + raw.IndexOf('"') + 1} (quote the whole field and write a quote as \"\")");
                 }
 
-                if (i < line.Length && line[i] != ',')
-                {
-                    throw new SampleSheetException(source, lineNo, $"text after a closing quote at column {i + 1}");
-                }
+                fields.Add(raw.ToString());
+                column += raw.Length + 1;
+                continue;
             }
-            else
+
+            sb.Clear();
+            var i = 1;
+            while (true)
             {
-                var end = line.IndexOf(',', i);
-                end = end < 0 ? line.Length : end;
-                sb.Append(line, i, end - i);
-                i = end;
+                if (i >= raw.Length || raw[i] is '\r' or '\n')
+                {
+                    throw new SampleSheetException(source, lineNo, "a quoted field is not closed (fields cannot span lines)");
+                }
+
+                if (raw[i] == '"')
+                {
+                    if (i + 1 < raw.Length && raw[i + 1] == '"')
+                    {
+                        sb.Append('"');
+                        i += 2;
+                        continue;
+                    }
+
+                    i++;
+                    break;
+                }
+
+                sb.Append(raw[i++]);
+            }
+
+            if (i < raw.Length)
+            {
+                throw new SampleSheetException(source, lineNo, $"text after a closing quote at column {column + i + 1}");
             }
 
             fields.Add(sb.ToString());
-            if (i >= line.Length)
-            {
-                return fields;
-            }
-
-            i++; // the comma
+            column += raw.Length + 1;
         }
+
+        return fields;
     }
 }
 

@@ -1,6 +1,7 @@
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating;
+using HiAim.Cytometry.Statistics;
 
 namespace HiAim.Cytometry.Panels;
 

@@ -76,4 +76,28 @@ public sealed class SampleSheetCheckTests
         var e = Assert.Throws<SampleSheetException>(() => Parse($"file,volume_ul\na.fcs,{new string('x', 1_000_000)}\n"));
         Assert.True(e.Message.Length < 500, $"{e.Message.Length} characters");
     }
+
+    /// <summary>The CSV rules of the Sep-based reader: quoting as spreadsheets write it, errors on the line (and column) they are on.</summary>
+    [Theory]
+    [InlineData("file,patient\r\n\r\n\"a, \"\"1\"\"\",P1\r\n", null, 0)]
+    [InlineData("file,patient\nb.fcs,a \"b\" c\n", null, 0)]
+    [InlineData("\n\nfile,patient\nb.fcs,\"P1\"x\n", "text after a closing quote at column 11", 4)]
+    [InlineData("file,patient\nb.fcs,P1\n\"c.fcs,P2\nd.fcs,P3\n", "a quoted field is not closed (fields cannot span lines)", 3)]
+    [InlineData("file,patient\nb.fcs,5\" tube,\"P1\"\n", "a quote inside an unquoted field at column 8", 2)]
+    [InlineData("file,patient\nb.fcs,5\" tube\nc.fcs,P2\n", "a quote inside an unquoted field at column 8", 2)]
+    public void Csv_quoting_and_where_it_fails(string csv, string? error, int line)
+    {
+        if (error is null)
+        {
+            var sheet = Parse(csv);
+            Assert.Equal(csv.StartsWith("file,patient\r", StringComparison.Ordinal) ? "a, \"1\"" : "b.fcs", sheet.Rows[0].File);
+            Assert.Equal(csv.Contains("b.fcs", StringComparison.Ordinal) ? "a \"b\" c" : "P1", sheet.Rows[0].Values[0]);
+            Assert.Equal(csv.Contains("\r\n\r\n", StringComparison.Ordinal) ? 3 : 2, sheet.Rows[0].Line);
+            return;
+        }
+
+        var e = Assert.Throws<SampleSheetException>(() => Parse(csv));
+        Assert.Contains(error, e.Message, StringComparison.Ordinal);
+        Assert.Equal(line, e.Line);
+    }
 }

@@ -1,6 +1,10 @@
+extern alias cohort;
+
 using FsCheck;
 using FsCheck.Fluent;
 using HiAim.Cytometry.Cohort;
+// The CLI compiles its own copy of CsvText (shared source): name the Cohort package's.
+using CsvText = cohort::HiAim.Cytometry.Cohort.CsvText;
 
 namespace HiAim.Cytometry.Tests.Cohort;
 
@@ -11,8 +15,7 @@ public sealed class SampleSheetPropertyTests
     public Property Csv_fields_round_trip(NonNull<string>[] raw)
     {
         var fields = raw.Select(f => f.Get.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Trim()).ToList();
-        var csv = "file," + string.Join(',', fields.Select((_, i) => $"c{i}")) + "\n"
-            + "x.fcs," + string.Join(',', fields.Select(CountsTable.Field)) + "\n";
+        var csv = CsvText.Write([["file", .. fields.Select((_, i) => $"c{i}")], ["x.fcs", .. fields]]);  // as counts.csv writes them
         if (fields.Count == 0)
         {
             csv = "file\nx.fcs\n";

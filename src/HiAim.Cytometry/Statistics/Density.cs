@@ -1,4 +1,4 @@
-namespace HiAim.Cytometry.Panels;
+namespace HiAim.Cytometry.Statistics;
 
 /// <summary>
 /// Deterministic 1-D density tools for placing gates: a Gaussian-smoothed histogram, its modes ranked by
