@@ -103,20 +103,26 @@ public sealed class PanelDefinitionTests
     }
 }
 
-/// <summary>Gating reuses the columns the template computed while placing: the counts must equal a fresh application.</summary>
-public sealed class PlacedColumnsReuseTests
+/// <summary>
+/// The template evaluates each gate it places in the sample's gating context, and gating then reuses those populations
+/// and columns: the members must equal the placed strategy applied afresh, and the same strategy saved as Gating-ML and
+/// read back (a placed gate and its saved document give the same members by construction).
+/// </summary>
+public sealed class TemplatePlacementTests
 {
     [Fact]
-    public void Counts_with_reused_placement_columns_equal_the_placed_strategy_applied_afresh()
+    public void Members_from_placement_equal_the_placed_strategy_applied_afresh_and_its_Gating_ML()
     {
         foreach (var file in CohortFixture.Files(CohortFixture.Small).Take(4))
         {
             var fcs = FcsFile.Read(file);
             var result = TbnkPanel.Default.Analyze(fcs);
             var fresh = result.Strategy.Apply(fcs);
+            var reread = GatingML.Parse(GatingML.ToXml(result.Strategy)).Apply(fcs);
             foreach (var id in result.Strategy.PopulationIds)
             {
                 Assert.Equal(fresh[id].Members, result.Gating[id].Members); // bit for bit
+                Assert.Equal(reread[id].Members, result.Gating[id].Members);
             }
         }
     }
