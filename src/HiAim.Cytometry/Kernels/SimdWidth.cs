@@ -5,13 +5,15 @@ namespace HiAim.Cytometry.Kernels;
 
 /// <summary>
 /// The vector operations the width-generic kernels need, for one vector width: float lanes <typeparamref name="F"/>,
-/// int lanes <typeparamref name="I"/> (as many as F) and double lanes <typeparamref name="D"/> (half as many). .NET 10
-/// keeps <c>ISimdVector&lt;TSelf, T&gt;</c> internal, so kernels are generic over a struct implementing this
-/// interface instead (the reference assemblies expose no generic-math operators on the vector types either, hence Add, Multiply and so on); the JIT
-/// specialises each kernel per struct, so <see cref="Simd256"/> and <see cref="Simd512"/> compile to the code the
-/// former Vector256/Vector512 copies did. Every member forwards to the same-named <see cref="Vector256"/> or
-/// <see cref="Vector512"/> operation.
+/// int lanes <typeparamref name="I"/> (as many as F) and double lanes <typeparamref name="D"/> (half as many).
+/// Kernels are generic over a struct implementing this interface; the JIT specialises each kernel per struct
+/// (<see cref="Simd256"/>, <see cref="Simd512"/>). Where a generic body measured slower than its hand-written
+/// copies (Affine, the Vector256 TableSolve) the copies stay; see benchmarks/README.md. Every member forwards to the same-named <see cref="Vector256"/> or <see cref="Vector512"/> operation
+/// or operator (Add is +, And is &amp;, and so on).
 /// </summary>
+/// <remarks>Why not the runtime's own abstraction: .NET 10 keeps <c>ISimdVector&lt;TSelf, T&gt;</c> internal, and the
+/// reference assemblies do not list the generic-math operator interfaces on <c>Vector256&lt;T&gt;</c>, so a kernel
+/// generic over the vector type itself can neither call its operations nor use its operators.</remarks>
 /// <typeparam name="F">Float vector.</typeparam>
 /// <typeparam name="I">Int vector with as many lanes as <typeparamref name="F"/>.</typeparam>
 /// <typeparam name="D">Double vector with half as many lanes.</typeparam>

@@ -126,4 +126,17 @@ internal static unsafe class TableGather
             Vector128.Create(r0[0], r1[0], r2[0], r3[0]), Vector128.Create(r0[1], r1[1], r2[1], r3[1]),
             Vector128.Create(r0[2], r1[2], r2[2], r3[2]), Vector128.Create(r0[3], r1[3], r2[3], r3[3]));
     }
+
+    /// <summary>Node index of each lane (see <see cref="InverseGuessTable.Index(float)"/>), for <see cref="TableSolveV256"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Index(Vector256<float> v, Vector256<float> start, Vector256<int> startBitsMinusHalf, Vector256<int> maxIndex)
+    {
+        var i = Vector256.ShiftRightArithmetic((v + start).AsInt32() - startBitsMinusHalf, InverseGuessTable.Shift);
+        return Vector256.Min(Vector256.Max(i, Vector256<int>.Zero), maxIndex);
+    }
+
+    /// <summary>Node values x_i of each lane's index, in float exactly as the table was built, for <see cref="TableSolveV256"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Node(Vector256<int> index, Vector256<int> startBits, Vector256<float> start) =>
+        (Vector256.ShiftLeft(index, InverseGuessTable.Shift) + startBits).AsSingle() - start;
 }
