@@ -49,8 +49,8 @@ public class GatingKernelBenchmarks
         _words = new ulong[EventBitset.WordCount(N)];
         _a = new ulong[_words.Length];
         _b = new ulong[_words.Length];
-        GateKernels.Rectangle[0].Run([_x, _y], _lo, _hi, _a, N);
-        GateKernels.Polygon[0].Run(_x, _y, _poly8, _b, N);
+        GateKernels.Rectangle.Best.Run([_x, _y], _lo, _hi, _a, N);
+        GateKernels.Polygon.Best.Run(_x, _y, _poly8, _b, N);
     }
 
     /// <summary>A non-convex star polygon with <paramref name="n"/> vertices around (500, 500).</summary>
@@ -73,7 +73,7 @@ public class GatingKernelBenchmarks
     public void Polygon8Scalar() => PolygonScalar.Run(_x, _y, _poly8, _words, N);
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
-    public void Polygon8Simd() => GateKernels.Polygon[0].Run(_x, _y, _poly8, _words, N);
+    public void Polygon8Simd() => GateKernels.Polygon.Best.Run(_x, _y, _poly8, _words, N);
 
     /// <summary>The AVX2 kernel with the cross-lane (8-slab) lookup where the in-lane (4-slab) one applies.</summary>
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon8")]
@@ -87,19 +87,19 @@ public class GatingKernelBenchmarks
     public void Polygon32Scalar() => PolygonScalar.Run(_x, _y, _poly32, _words, N);
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Polygon32")]
-    public void Polygon32Simd() => GateKernels.Polygon[0].Run(_x, _y, _poly32, _words, N);
+    public void Polygon32Simd() => GateKernels.Polygon.Best.Run(_x, _y, _poly32, _words, N);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N), BenchmarkCategory("Rectangle2D")]
     public void Rectangle2DScalar() => RectangleScalar.Run([_x, _y], _lo, _hi, _words, N);
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Rectangle2D")]
-    public void Rectangle2DSimd() => GateKernels.Rectangle[0].Run([_x, _y], _lo, _hi, _words, N);
+    public void Rectangle2DSimd() => GateKernels.Rectangle.Best.Run([_x, _y], _lo, _hi, _words, N);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N), BenchmarkCategory("Ellipse2D")]
     public void Ellipse2DScalar() => EllipsoidScalar.Run([_x, _y], _mean, _q, 1, _words, N);
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("Ellipse2D")]
-    public void Ellipse2DSimd() => GateKernels.Ellipsoid[0].Run([_x, _y], _mean, _q, 1, _words, N);
+    public void Ellipse2DSimd() => GateKernels.Ellipsoid.Best.Run([_x, _y], _mean, _q, 1, _words, N);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N), BenchmarkCategory("And")]
     public void AndScalar() => BitsetScalar.And(_a, _b, _words);

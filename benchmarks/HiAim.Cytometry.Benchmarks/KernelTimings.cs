@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using HiAim.Cytometry.Fcs;
-using HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Fcs.Kernels;
 
 namespace HiAim.Cytometry.Benchmarks;
 
@@ -27,7 +27,7 @@ public static class KernelTimings
             var target = new byte[bytes.Length];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: DATA {bytes.Length / 1e6:F0} MB, CopyTo {Median(() => bytes.AsSpan().CopyTo(target)):F2} ms"));
             var plan = FcsDecodePlan.For(layout)!;
-            foreach (var k in FcsDecodeKernels.Supported.Where(k => k.CanDecode(plan)))
+            foreach (var k in FcsDecodeKernels.For(plan.Shape).Available.Select(k => k.Run).Where(k => k.CanDecode(plan)))
             {
                 var (ms, ratio) = Ratio(() => k.Decode(bytes, plan, events, cols, 0), () => bytes.AsSpan().CopyTo(target));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {k.Name,-18} {ms:F2} ms  {ratio:F2} x CopyTo (median of interleaved pairs)"));

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using HiAim.Cytometry.Transforms;
 using HiAim.Cytometry.Transforms.Kernels;
+using ExpLogV256 = HiAim.Cytometry.Transforms.Kernels.ExpLogSimd<HiAim.Cytometry.Kernels.Simd256, System.Runtime.Intrinsics.Vector256<float>, System.Runtime.Intrinsics.Vector256<int>, System.Runtime.Intrinsics.Vector256<double>>;
 
 namespace HiAim.Cytometry.Benchmarks;
 

@@ -209,7 +209,7 @@ public sealed unsafe class CompensationTests
             var columns = Enumerable.Range(0, p).Select(i => i + 1).Reverse().ToArray(); // detectors in a different order from the columns
             var reference = m.Clone();
             CompensationExtensions.Apply(reference, columns, matrix, CompensateScalar.Run);
-            foreach (var (name, kernel) in CompensateKernels.All)
+            foreach (var (name, _, kernel) in CompensateKernels.Registry.All)
             {
                 var got = m.Clone();
                 CompensationExtensions.Apply(got, columns, matrix, kernel);

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using HiAim.Cytometry.Transforms;
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Tests;
@@ -110,7 +111,7 @@ public class TransformsKernelTests
         return Math.Abs((double)actual - twin) / Math.Max(Math.Abs((double)twin), floor);
     }
 
-    private static (double Max, float At) Compare(KernelVariant variant, KernelVariant twin, float[] input, double floor, bool inPlace)
+    private static (double Max, float At) Compare(Kernel<SpanKernel> variant, Kernel<SpanKernel> twin, float[] input, double floor, bool inPlace)
     {
         var expected = new float[input.Length];
         twin.Run(input, expected);
@@ -144,12 +145,11 @@ public class TransformsKernelTests
     private static void CheckAllVariants(TransformCase c, bool forward)
     {
         var t = Transform.Parse(c.Spec);
-        var variants = forward ? t.AllForwardKernels : t.AllInverseKernels;
-        Assert.Equal(KernelIsa.Scalar, variants[0].Isa);
+        var registry = forward ? t.ForwardKernels : t.InverseKernels;
         var floor = forward ? c.ForwardFloor : c.InverseFloor;
         var bound = forward ? c.ForwardBound : c.InverseBound;
         var random = new Random(forward ? 20240601 : 20240602);
-        foreach (var variant in variants)
+        foreach (var variant in registry.All)
         {
             double max = 0;
             float worst = 0;
@@ -158,7 +158,7 @@ public class TransformsKernelTests
                 var input = forward ? DataValues(random, length, c.DataScale) : ScaleValues(random, length, c.ScaleLow, c.ScaleHigh);
                 foreach (var inPlace in new[] { false, true })
                 {
-                    var (m, at) = Compare(variant, variants[0], input, floor, inPlace);
+                    var (m, at) = Compare(variant, registry.Scalar, input, floor, inPlace);
                     if (m > max)
                     {
                         max = m;
@@ -171,7 +171,7 @@ public class TransformsKernelTests
             var sweep = forward
                 ? Enumerable.Range(-4000, 8001).Select(i => (float)(Math.Sign(i) * c.DataScale * Math.Pow(10, (Math.Abs(i) / 500.0) - 7))).ToArray()
                 : Enumerable.Range(0, 8001).Select(i => (float)(c.ScaleLow + ((c.ScaleHigh - c.ScaleLow) * i / 8000.0))).ToArray();
-            var (sm, sat) = Compare(variant, variants[0], sweep, floor, inPlace: false);
+            var (sm, sat) = Compare(variant, registry.Scalar, sweep, floor, inPlace: false);
             if (sm > max)
             {
                 max = sm;
@@ -207,14 +207,20 @@ public class TransformsKernelTests
     public void Inverse_EveryVariant_MatchesScalarTwin_Lengths0To256(TransformCase c) => CheckAllVariants(c, forward: false);
 
     [Fact]
-    public void Registry_ListsScalarFirst_AndEveryAcceleratedIsa()
+    public void Registry_PicksTheWidestAcceleratedIsa_AndListsEveryWidth()
     {
         var t = new Logicle(262144, 0.5, 4.5, 0);
-        var isas = t.ForwardKernels.Select(v => v.Isa).ToList();
-        Assert.Equal(KernelIsa.Scalar, isas[0]);
+        var registry = t.ForwardKernels;
+        Assert.Equal(KernelIsa.Scalar, registry.Scalar.Isa);
+        Assert.Same(registry.Available[0], registry.Best);
+        Assert.Equal([KernelIsa.Vector512, KernelIsa.Vector256, KernelIsa.Scalar], registry.All.Select(v => v.Isa));
+        var isas = registry.Available.Select(v => v.Isa).ToList();
         Assert.Equal(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated, isas.Contains(KernelIsa.Vector256));
         Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, isas.Contains(KernelIsa.Vector512));
-        TestContext.Current.TestOutputHelper?.WriteLine("Logicle forward variants here: " + string.Join(", ", t.ForwardKernels.Select(v => v.Name)));
+        var widest = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? KernelIsa.Vector512
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? KernelIsa.Vector256 : KernelIsa.Scalar;
+        Assert.Equal(widest, registry.Best.Isa);
+        TestContext.Current.TestOutputHelper?.WriteLine("Logicle forward variants here: " + string.Join(", ", registry.Available.Select(v => v.Name)));
     }
 
     [Property(MaxTest = 300)]
@@ -223,11 +229,11 @@ public class TransformsKernelTests
         foreach (var c in Cases)
         {
             var t = Transform.Parse(c.Spec);
-            foreach (var (variants, floor, bound) in new[] { (t.AllForwardKernels, c.ForwardFloor, c.ForwardBound), (t.AllInverseKernels, c.InverseFloor, c.InverseBound) })
+            foreach (var (registry, floor, bound) in new[] { (t.ForwardKernels, c.ForwardFloor, c.ForwardBound), (t.InverseKernels, c.InverseFloor, c.InverseBound) })
             {
-                foreach (var variant in variants)
+                foreach (var variant in registry.All)
                 {
-                    var (max, at) = Compare(variant, variants[0], values, floor, inPlace: false);
+                    var (max, at) = Compare(variant, registry.Scalar, values, floor, inPlace: false);
                     Assert.True(max <= bound, $"{variant.Name} for {c.Spec}: error {max:E3} at {at:R}");
                 }
             }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using HiAim.Cytometry.Fcs.Kernels;
 
 namespace HiAim.Cytometry.Fcs;
 
@@ -21,8 +22,10 @@ internal static class FcsDataDecoder
             return;
         }
 
-        if (typeof(T) == typeof(float) && FcsFastKernels.TryDecode(data, layout, events, (float[][])(object)columns, firstRow))
+        // Float columns of a common uniform layout: the best specialised kernel (the code below is its specification).
+        if (typeof(T) == typeof(float) && layout.DecodePlan is { } plan && FcsDecodeKernels.Best(plan) is { } kernel)
         {
+            kernel.Run.Decode(data, plan, events, (float[][])(object)columns, firstRow);
             return;
         }
 

@@ -1,4 +1,4 @@
-using HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Fcs.Kernels;
 
 namespace HiAim.Cytometry.Fcs;
 

@@ -81,7 +81,7 @@ public sealed class EllipsoidGate : Gate
     {
         var columns = _dimensions.Select(d => context.Column(d, this)).ToArray();
         var result = context.NewBitset();
-        GateKernels.Ellipsoid[0].Run(columns, MeanF, _inverse, (float)DistanceSquare, result.WordArray, context.EventCount);
+        GateKernels.Ellipsoid.Best.Run(columns, MeanF, _inverse, (float)DistanceSquare, result.WordArray, context.EventCount);
         return [result];
     }
 }

@@ -64,7 +64,7 @@ public sealed class PolygonGate : Gate
         var xs = context.Column(X, this);
         var ys = context.Column(Y, this);
         var result = context.NewBitset();
-        GateKernels.Polygon[0].Run(xs, ys, Edges(), result.WordArray, context.EventCount);
+        GateKernels.Polygon.Best.Run(xs, ys, Edges(), result.WordArray, context.EventCount);
         return [result];
     }
 }

@@ -148,7 +148,7 @@ public sealed class QuadrantGate : Gate
             if (!bins.TryGetValue((divider, min, max), out var set))
             {
                 set = context.NewBitset();
-                GateKernels.Rectangle[0].Run([context.Column(divider.Dimension, this)], [FloatBounds.Lower(min)], [FloatBounds.UpperExclusive(max)], set.WordArray, context.EventCount);
+                GateKernels.Rectangle.Best.Run([context.Column(divider.Dimension, this)], [FloatBounds.Lower(min)], [FloatBounds.UpperExclusive(max)], set.WordArray, context.EventCount);
                 bins[(divider, min, max)] = set;
             }
 

@@ -70,7 +70,7 @@ public sealed class RectangleGate : Gate
         }
 
         var result = context.NewBitset();
-        GateKernels.Rectangle[0].Run(columns, lo, hi, result.WordArray, context.EventCount);
+        GateKernels.Rectangle.Best.Run(columns, lo, hi, result.WordArray, context.EventCount);
         return [result];
     }
 }

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -107,21 +108,21 @@ public sealed class Arcsinh : Transform
         ? $"arcsinh:cofactor={Format(c)}"
         : $"asinh:T={Format(T)},M={Format(M)},A={Format(A)}";
 
-    private protected override KernelVariant[] CreateForwardKernels()
+    private protected override KernelRegistry<SpanKernel> CreateForwardKernels()
     {
         var k = _k;
-        return KernelRegistry.Candidates(
-            new("Arcsinh.Forward.Scalar", KernelIsa.Scalar, (s, d) => ArcsinhScalar.Forward(k, s, d)),
+        return new(
+            new("Arcsinh.Forward.V512", KernelIsa.Vector512, (s, d) => ArcsinhV512.Forward(k, s, d)),
             new("Arcsinh.Forward.V256", KernelIsa.Vector256, (s, d) => ArcsinhV256.Forward(k, s, d)),
-            new("Arcsinh.Forward.V512", KernelIsa.Vector512, (s, d) => ArcsinhV512.Forward(k, s, d)));
+            new("Arcsinh.Forward.Scalar", KernelIsa.Scalar, (s, d) => ArcsinhScalar.Forward(k, s, d)));
     }
 
-    private protected override KernelVariant[] CreateInverseKernels()
+    private protected override KernelRegistry<SpanKernel> CreateInverseKernels()
     {
         var k = _k;
-        return KernelRegistry.Candidates(
-            new("Arcsinh.Inverse.Scalar", KernelIsa.Scalar, (s, d) => ArcsinhScalar.Inverse(k, s, d)),
+        return new(
+            new("Arcsinh.Inverse.V512", KernelIsa.Vector512, (s, d) => ArcsinhV512.Inverse(k, s, d)),
             new("Arcsinh.Inverse.V256", KernelIsa.Vector256, (s, d) => ArcsinhV256.Inverse(k, s, d)),
-            new("Arcsinh.Inverse.V512", KernelIsa.Vector512, (s, d) => ArcsinhV512.Inverse(k, s, d)));
+            new("Arcsinh.Inverse.Scalar", KernelIsa.Scalar, (s, d) => ArcsinhScalar.Inverse(k, s, d)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -49,31 +50,31 @@ public sealed class FlowJoLog : Transform
     /// <summary>The spec string, e.g. <c>flowjo-log:offset=0.5,decades=4.5</c>.</summary>
     public override string ToString() => $"flowjo-log:offset={Format(Offset)},decades={Format(Decades)}";
 
-    private protected override KernelVariant[] CreateForwardKernels()
+    private protected override KernelRegistry<SpanKernel> CreateForwardKernels()
     {
         var offset = (float)Offset;
         var gain = (float)(1 / (Decades * Math.Log(10)));
         var shift = (float)(-Math.Log10(Offset) / Decades);
-        return KernelRegistry.Candidates(
-            new("FlowJoLog.Forward.Scalar", KernelIsa.Scalar, ScalarForward),
+        return new(
             new("FlowJoLog.Forward.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {
                 TensorPrimitives.Max(s, offset, d); // NaN propagates
                 TensorPrimitives.Log(d, d);
                 AffineScalar.Best(gain, shift, d, d);
-            }));
+            }),
+            new("FlowJoLog.Forward.Scalar", KernelIsa.Scalar, ScalarForward));
     }
 
-    private protected override KernelVariant[] CreateInverseKernels()
+    private protected override KernelRegistry<SpanKernel> CreateInverseKernels()
     {
         var gain = (float)(Decades * Math.Log(10));
         var shift = (float)Math.Log(Offset);
-        return KernelRegistry.Candidates(
-            new("FlowJoLog.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse),
+        return new(
             new("FlowJoLog.Inverse.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {
                 AffineScalar.Best(gain, shift, s, d);
                 TensorPrimitives.Exp(d, d);
-            }));
+            }),
+            new("FlowJoLog.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse));
     }
 }

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -55,21 +56,21 @@ public sealed class Hyperlog : Transform
     /// <summary>The spec string, e.g. <c>hyperlog:T=262144,W=0.5,M=4.5,A=0</c>.</summary>
     public override string ToString() => $"hyperlog:T={Format(T)},W={Format(W)},M={Format(M)},A={Format(A)}";
 
-    private protected override KernelVariant[] CreateForwardKernels()
+    private protected override KernelRegistry<SpanKernel> CreateForwardKernels()
     {
         var k = _k;
-        return KernelRegistry.Candidates(
-            new("Hyperlog.Forward.Scalar", KernelIsa.Scalar, (s, d) => HyperlogScalar.Forward(k, s, d)),
+        return new(
+            new("Hyperlog.Forward.V512", KernelIsa.Vector512, (s, d) => HyperlogV512.Forward(k, s, d)),
             new("Hyperlog.Forward.V256", KernelIsa.Vector256, (s, d) => HyperlogV256.Forward(k, s, d)),
-            new("Hyperlog.Forward.V512", KernelIsa.Vector512, (s, d) => HyperlogV512.Forward(k, s, d)));
+            new("Hyperlog.Forward.Scalar", KernelIsa.Scalar, (s, d) => HyperlogScalar.Forward(k, s, d)));
     }
 
-    private protected override KernelVariant[] CreateInverseKernels()
+    private protected override KernelRegistry<SpanKernel> CreateInverseKernels()
     {
         var k = _k;
-        return KernelRegistry.Candidates(
-            new("Hyperlog.Inverse.Scalar", KernelIsa.Scalar, (s, d) => HyperlogScalar.Inverse(k, s, d)),
+        return new(
+            new("Hyperlog.Inverse.V512", KernelIsa.Vector512, (s, d) => HyperlogV512.Inverse(k, s, d)),
             new("Hyperlog.Inverse.V256", KernelIsa.Vector256, (s, d) => HyperlogV256.Inverse(k, s, d)),
-            new("Hyperlog.Inverse.V512", KernelIsa.Vector512, (s, d) => HyperlogV512.Inverse(k, s, d)));
+            new("Hyperlog.Inverse.Scalar", KernelIsa.Scalar, (s, d) => HyperlogScalar.Inverse(k, s, d)));
     }
 }

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -50,23 +51,23 @@ public sealed class LinearTransform : Transform
     /// <summary>The spec string, e.g. <c>linear:T=262144,A=0</c>.</summary>
     public override string ToString() => $"linear:T={Format(T)},A={Format(A)}";
 
-    private protected override KernelVariant[] CreateForwardKernels()
+    private protected override KernelRegistry<SpanKernel> CreateForwardKernels()
     {
         var gain = (float)_gain;
         var offset = (float)_offset;
-        return KernelRegistry.Candidates(
-            new("Linear.Forward.Scalar", KernelIsa.Scalar, ScalarForward),
+        return new(
+            new("Linear.Forward.V512", KernelIsa.Vector512, (s, d) => AffineV512.Apply(gain, offset, s, d)),
             new("Linear.Forward.V256", KernelIsa.Vector256, (s, d) => AffineV256.Apply(gain, offset, s, d)),
-            new("Linear.Forward.V512", KernelIsa.Vector512, (s, d) => AffineV512.Apply(gain, offset, s, d)));
+            new("Linear.Forward.Scalar", KernelIsa.Scalar, ScalarForward));
     }
 
-    private protected override KernelVariant[] CreateInverseKernels()
+    private protected override KernelRegistry<SpanKernel> CreateInverseKernels()
     {
         var gain = (float)(T + A);
         var offset = (float)-A;
-        return KernelRegistry.Candidates(
-            new("Linear.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse),
+        return new(
+            new("Linear.Inverse.V512", KernelIsa.Vector512, (s, d) => AffineV512.Apply(gain, offset, s, d)),
             new("Linear.Inverse.V256", KernelIsa.Vector256, (s, d) => AffineV256.Apply(gain, offset, s, d)),
-            new("Linear.Inverse.V512", KernelIsa.Vector512, (s, d) => AffineV512.Apply(gain, offset, s, d)));
+            new("Linear.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse));
     }
 }

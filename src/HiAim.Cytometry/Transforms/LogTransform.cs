@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -47,31 +48,31 @@ public sealed class LogTransform : Transform
     /// <summary>The spec string, e.g. <c>log:T=262144,M=4.5</c>.</summary>
     public override string ToString() => $"log:T={Format(T)},M={Format(M)}";
 
-    private protected override KernelVariant[] CreateForwardKernels()
+    private protected override KernelRegistry<SpanKernel> CreateForwardKernels()
     {
         // y = ln(x) · 1/(M·ln10) + (1 − log10(T)/M): two passes (Log, then MultiplyAdd).
         var gain = (float)(1 / (M * Math.Log(10)));
         var offset = (float)(1 - (Math.Log10(T) / M));
-        return KernelRegistry.Candidates(
-            new("Log.Forward.Scalar", KernelIsa.Scalar, ScalarForward),
+        return new(
             new("Log.Forward.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {
                 TensorPrimitives.Log(s, d);
                 AffineScalar.Best(gain, offset, d, d);
-            }));
+            }),
+            new("Log.Forward.Scalar", KernelIsa.Scalar, ScalarForward));
     }
 
-    private protected override KernelVariant[] CreateInverseKernels()
+    private protected override KernelRegistry<SpanKernel> CreateInverseKernels()
     {
         // x = exp(y · M·ln10 + (ln T − M·ln10)).
         var gain = (float)(M * Math.Log(10));
         var offset = (float)(Math.Log(T) - (M * Math.Log(10)));
-        return KernelRegistry.Candidates(
-            new("Log.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse),
+        return new(
             new("Log.Inverse.TensorPrimitives", KernelIsa.TensorPrimitives, (s, d) =>
             {
                 AffineScalar.Best(gain, offset, s, d);
                 TensorPrimitives.Exp(d, d);
-            }));
+            }),
+            new("Log.Inverse.Scalar", KernelIsa.Scalar, ScalarInverse));
     }
 }

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -95,21 +96,21 @@ public sealed class Logicle : Transform
         }
     }
 
-    private protected override KernelVariant[] CreateForwardKernels()
+    private protected override KernelRegistry<SpanKernel> CreateForwardKernels()
     {
         var k = _k;
-        return KernelRegistry.Candidates(
-            new("Logicle.Forward.Scalar", KernelIsa.Scalar, (s, d) => LogicleScalar.Forward(k, s, d)),
+        return new(
+            new("Logicle.Forward.V512", KernelIsa.Vector512, (s, d) => LogicleV512.Forward(k, s, d)),
             new("Logicle.Forward.V256", KernelIsa.Vector256, (s, d) => LogicleV256.Forward(k, s, d)),
-            new("Logicle.Forward.V512", KernelIsa.Vector512, (s, d) => LogicleV512.Forward(k, s, d)));
+            new("Logicle.Forward.Scalar", KernelIsa.Scalar, (s, d) => LogicleScalar.Forward(k, s, d)));
     }
 
-    private protected override KernelVariant[] CreateInverseKernels()
+    private protected override KernelRegistry<SpanKernel> CreateInverseKernels()
     {
         var k = _k;
-        return KernelRegistry.Candidates(
-            new("Logicle.Inverse.Scalar", KernelIsa.Scalar, (s, d) => LogicleScalar.Inverse(k, s, d)),
+        return new(
+            new("Logicle.Inverse.V512", KernelIsa.Vector512, (s, d) => LogicleV512.Inverse(k, s, d)),
             new("Logicle.Inverse.V256", KernelIsa.Vector256, (s, d) => LogicleV256.Inverse(k, s, d)),
-            new("Logicle.Inverse.V512", KernelIsa.Vector512, (s, d) => LogicleV512.Inverse(k, s, d)));
+            new("Logicle.Inverse.Scalar", KernelIsa.Scalar, (s, d) => LogicleScalar.Inverse(k, s, d)));
     }
 }

@@ -1,3 +1,4 @@
+using HiAim.Cytometry.Kernels;
 using HiAim.Cytometry.Transforms.Kernels;
 
 namespace HiAim.Cytometry.Transforms;
@@ -15,10 +16,8 @@ namespace HiAim.Cytometry.Transforms;
 /// </remarks>
 public abstract partial class Transform
 {
-    private KernelVariant[]? _forwardAll;
-    private KernelVariant[]? _inverseAll;
-    private KernelVariant[]? _forward;
-    private KernelVariant[]? _inverse;
+    private KernelRegistry<SpanKernel>? _forward;
+    private KernelRegistry<SpanKernel>? _inverse;
 
     /// <summary>Creates a transform.</summary>
     protected Transform()
@@ -42,7 +41,7 @@ public abstract partial class Transform
     public void Apply(ReadOnlySpan<float> source, Span<float> destination)
     {
         CheckSpans(source, destination);
-        ForwardKernels[^1].Run(source, destination[..source.Length]);
+        ForwardKernels.Best.Run(source, destination[..source.Length]);
     }
 
     /// <summary>Maps scale values in <paramref name="source"/> back to data values in <paramref name="destination"/>.</summary>
@@ -52,28 +51,22 @@ public abstract partial class Transform
     public void Inverse(ReadOnlySpan<float> source, Span<float> destination)
     {
         CheckSpans(source, destination);
-        InverseKernels[^1].Run(source, destination[..source.Length]);
+        InverseKernels.Best.Run(source, destination[..source.Length]);
     }
 
-    /// <summary>Forward kernels this machine accelerates: [0] is the scalar twin, [^1] the one the span API uses.</summary>
-    internal KernelVariant[] ForwardKernels => _forward ??= KernelRegistry.Available(AllForwardKernels);
+    /// <summary>Every forward kernel: <see cref="KernelRegistry{T}.Best"/> is what the span API uses.</summary>
+    internal KernelRegistry<SpanKernel> ForwardKernels => _forward ??= CreateForwardKernels();
 
-    /// <summary>Inverse kernels this machine accelerates: [0] is the scalar twin, [^1] the one the span API uses.</summary>
-    internal KernelVariant[] InverseKernels => _inverse ??= KernelRegistry.Available(AllInverseKernels);
-
-    /// <summary>Every forward kernel written, including ISAs this machine only emulates (for tests).</summary>
-    internal KernelVariant[] AllForwardKernels => _forwardAll ??= CreateForwardKernels();
-
-    /// <summary>Every inverse kernel written, including ISAs this machine only emulates (for tests).</summary>
-    internal KernelVariant[] AllInverseKernels => _inverseAll ??= CreateInverseKernels();
+    /// <summary>Every inverse kernel: <see cref="KernelRegistry{T}.Best"/> is what the span API uses.</summary>
+    internal KernelRegistry<SpanKernel> InverseKernels => _inverse ??= CreateInverseKernels();
 
     /// <summary>Kernel list for the forward direction; by default a scalar loop over <see cref="Apply(double)"/>.</summary>
-    private protected virtual KernelVariant[] CreateForwardKernels() =>
-        [new(GetType().Name + ".Forward.Scalar", KernelIsa.Scalar, ScalarForward)];
+    private protected virtual KernelRegistry<SpanKernel> CreateForwardKernels() =>
+        new(new Kernel<SpanKernel>(GetType().Name + ".Forward.Scalar", KernelIsa.Scalar, ScalarForward));
 
     /// <summary>Kernel list for the inverse direction; by default a scalar loop over <see cref="Inverse(double)"/>.</summary>
-    private protected virtual KernelVariant[] CreateInverseKernels() =>
-        [new(GetType().Name + ".Inverse.Scalar", KernelIsa.Scalar, ScalarInverse)];
+    private protected virtual KernelRegistry<SpanKernel> CreateInverseKernels() =>
+        new(new Kernel<SpanKernel>(GetType().Name + ".Inverse.Scalar", KernelIsa.Scalar, ScalarInverse));
 
     private protected void ScalarForward(ReadOnlySpan<float> source, Span<float> destination)
     {

@@ -5,7 +5,7 @@ using HiAim.Cytometry.Gating.Kernels;
 namespace HiAim.Cytometry.Tests.Gating;
 
 /// <summary>
-/// Every SIMD gate kernel this CPU runs against its scalar twin (bit for bit), with events placed
+/// Every SIMD gate kernel written (Vector512 ones in software where the CPU lacks AVX-512) against its scalar twin (bit for bit), with events placed
 /// exactly on polygon edges and vertices, on rectangle bounds and on ellipse boundaries; the scalar
 /// polygon test against an independent winding-number reference; boolean algebra laws on bitsets.
 /// </summary>
@@ -54,8 +54,8 @@ public sealed class GateKernelPropertyTests
         {
             var (x, y) = Events(rng, vx, vy, n);
             var expected = new ulong[EventBitset.WordCount(n)];
-            GateKernels.Polygon[^1].Run(x, y, edges, expected, n);
-            foreach (var kernel in GateKernels.Polygon)
+            GateKernels.Polygon.Scalar.Run(x, y, edges, expected, n);
+            foreach (var kernel in GateKernels.Polygon.All)
             {
                 var words = Enumerable.Repeat(0xDEADBEEFUL, expected.Length).ToArray();
                 kernel.Run(x, y, edges, words, n);
@@ -78,8 +78,8 @@ public sealed class GateKernelPropertyTests
         Assert.True(edges.Count == 0 || n > PolygonEdges.MaxLaneSlabYs || edges.LaneSlabEdges.Length > 0, $"seed {seed}: no in-lane slab tables for {n} vertices");
         var (x, y) = Events(rng, vx, vy, 1000);
         var expected = new ulong[EventBitset.WordCount(x.Length)];
-        GateKernels.Polygon[^1].Run(x, y, edges, expected, x.Length);
-        foreach (var kernel in GateKernels.Polygon)
+        GateKernels.Polygon.Scalar.Run(x, y, edges, expected, x.Length);
+        foreach (var kernel in GateKernels.Polygon.All)
         {
             var words = new ulong[expected.Length];
             kernel.Run(x, y, edges, words, x.Length);
@@ -180,8 +180,8 @@ public sealed class GateKernelPropertyTests
             }
 
             var expected = new ulong[EventBitset.WordCount(n)];
-            GateKernels.Rectangle[^1].Run(columns, lo, hi, expected, n);
-            foreach (var kernel in GateKernels.Rectangle)
+            GateKernels.Rectangle.Scalar.Run(columns, lo, hi, expected, n);
+            foreach (var kernel in GateKernels.Rectangle.All)
             {
                 var words = Enumerable.Repeat(ulong.MaxValue, expected.Length).ToArray();
                 kernel.Run(columns, lo, hi, words, n);
@@ -241,8 +241,8 @@ public sealed class GateKernelPropertyTests
                 return c;
             }).ToArray();
             var expected = new ulong[EventBitset.WordCount(n)];
-            GateKernels.Ellipsoid[^1].Run(columns, mean, q, d2, expected, n);
-            foreach (var kernel in GateKernels.Ellipsoid)
+            GateKernels.Ellipsoid.Scalar.Run(columns, mean, q, d2, expected, n);
+            foreach (var kernel in GateKernels.Ellipsoid.All)
             {
                 var words = Enumerable.Repeat(ulong.MaxValue, expected.Length).ToArray();
                 kernel.Run(columns, mean, q, d2, words, n);

@@ -1,4 +1,6 @@
 using HiAim.Cytometry.Transforms.Kernels;
+using ExpLogV256 = HiAim.Cytometry.Transforms.Kernels.ExpLogSimd<HiAim.Cytometry.Kernels.Simd256, System.Runtime.Intrinsics.Vector256<float>, System.Runtime.Intrinsics.Vector256<int>, System.Runtime.Intrinsics.Vector256<double>>;
+using ExpLogV512 = HiAim.Cytometry.Transforms.Kernels.ExpLogSimd<HiAim.Cytometry.Kernels.Simd512, System.Runtime.Intrinsics.Vector512<float>, System.Runtime.Intrinsics.Vector512<int>, System.Runtime.Intrinsics.Vector512<double>>;
 
 namespace HiAim.Cytometry.Tests.Kernels;
 

@@ -1,5 +1,5 @@
 using HiAim.Cytometry.Fcs;
-using HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Fcs.Kernels;
 
 namespace HiAim.Cytometry.Tests.Kernels;
 

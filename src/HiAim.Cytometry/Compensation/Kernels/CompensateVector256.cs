@@ -8,8 +8,6 @@ namespace HiAim.Cytometry.Compensation.Kernels;
 /// </summary>
 internal static unsafe class CompensateVector256
 {
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
-
     public static void Run(float** columns, float** destinations, int channels, float* matrix, int start, int end)
     {
         if (channels <= 8)

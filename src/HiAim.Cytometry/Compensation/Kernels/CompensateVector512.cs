@@ -8,8 +8,6 @@ namespace HiAim.Cytometry.Compensation.Kernels;
 /// </summary>
 internal static unsafe class CompensateVector512
 {
-    public static bool IsSupported => Vector512.IsHardwareAccelerated;
-
     public static void Run(float** columns, float** destinations, int channels, float* matrix, int start, int end)
     {
         // Pre-broadcast coefficients so each FMA takes its coefficient as a memory operand (no shuffle per term).

@@ -1,3 +1,5 @@
+using HiAim.Cytometry.Kernels;
+
 namespace HiAim.Cytometry.Gating.Kernels;
 
 /// <summary>
@@ -13,39 +15,32 @@ internal delegate void PolygonKernel(float[] x, float[] y, PolygonEdges edges, u
 /// <summary>Ellipsoid test: (v − mean)ᵀ Q (v − mean) ≤ d², Q the inverse covariance (row-major n×n).</summary>
 internal delegate void EllipsoidKernel(float[][] columns, float[] mean, float[] q, float distanceSquare, ulong[] words, int count);
 
-/// <summary>A kernel variant: stable name plus the delegate.</summary>
-internal sealed record GateKernel<T>(string Name, T Run)
-    where T : Delegate
-{
-    /// <inheritdoc/>
-    public override string ToString() => Name;
-}
-
 /// <summary>
-/// Every gate kernel this CPU runs, best first and the scalar twin (the specification) last. Tests
-/// run each entry against the last one; the engine uses entry 0.
+/// The gate kernel registries: each lists its variants best first, with the scalar twin (the specification) as
+/// <see cref="KernelRegistry{T}.Scalar"/>. The engine uses <see cref="KernelRegistry{T}.Best"/>; tests run every
+/// entry of <see cref="KernelRegistry{T}.All"/> against the twin.
 /// </summary>
 internal static class GateKernels
 {
-    public static IReadOnlyList<GateKernel<RectangleKernel>> Rectangle { get; } = Pick(
-        (RectangleV512.IsSupported, new("Rectangle.V512", RectangleV512.Run)),
-        (RectangleV256.IsSupported, new("Rectangle.V256", RectangleV256.Run)),
-        (true, new GateKernel<RectangleKernel>("Rectangle.Scalar", RectangleScalar.Run)));
+    /// <summary>Rectangle (and quadrant) kernels.</summary>
+    public static KernelRegistry<RectangleKernel> Rectangle { get; } = new(
+        new("Rectangle.V512", KernelIsa.Vector512, RectangleV512.Run),
+        new("Rectangle.V256", KernelIsa.Vector256, RectangleV256.Run),
+        new("Rectangle.Scalar", KernelIsa.Scalar, RectangleScalar.Run));
 
-    public static IReadOnlyList<GateKernel<PolygonKernel>> Polygon { get; } = Pick(
-        (PolygonV512.IsSupported, new("Polygon.V512", PolygonV512.Run)),
-        (PolygonV256.IsSupported, new("Polygon.V256", PolygonV256.Run)),
-        (PolygonV256.IsSupported, new("Polygon.V256.Slabs", PolygonV256.RunSlabs)),
-        (PolygonV256.IsSupported, new("Polygon.V256.Edges", PolygonV256.RunEdges)),
-        (true, new GateKernel<PolygonKernel>("Polygon.Scalar", PolygonScalar.Run)));
+    /// <summary>Polygon kernels; the Slabs and Edges variants are the V256 kernel with its lookups switched off (tests and benchmarks).</summary>
+    public static KernelRegistry<PolygonKernel> Polygon { get; } = new(
+        new("Polygon.V512", KernelIsa.Vector512, PolygonV512.Run),
+        new("Polygon.V256", KernelIsa.Vector256, PolygonV256.Run),
+        new("Polygon.V256.Slabs", KernelIsa.Vector256, PolygonV256.RunSlabs),
+        new("Polygon.V256.Edges", KernelIsa.Vector256, PolygonV256.RunEdges),
+        new("Polygon.Scalar", KernelIsa.Scalar, PolygonScalar.Run));
 
-    public static IReadOnlyList<GateKernel<EllipsoidKernel>> Ellipsoid { get; } = Pick(
-        (EllipsoidV512.IsSupported, new("Ellipsoid.V512", EllipsoidV512.Run)),
-        (EllipsoidV256.IsSupported, new("Ellipsoid.V256", EllipsoidV256.Run)),
-        (true, new GateKernel<EllipsoidKernel>("Ellipsoid.Scalar", EllipsoidScalar.Run)));
-
-    private static GateKernel<T>[] Pick<T>(params (bool Supported, GateKernel<T> Kernel)[] candidates)
-        where T : Delegate => [.. candidates.Where(c => c.Supported).Select(c => c.Kernel)];
+    /// <summary>Ellipsoid kernels.</summary>
+    public static KernelRegistry<EllipsoidKernel> Ellipsoid { get; } = new(
+        new("Ellipsoid.V512", KernelIsa.Vector512, EllipsoidV512.Run),
+        new("Ellipsoid.V256", KernelIsa.Vector256, EllipsoidV256.Run),
+        new("Ellipsoid.Scalar", KernelIsa.Scalar, EllipsoidScalar.Run));
 }
 
 /// <summary>Converts double gate bounds to float bounds that give the same answer on float data.</summary>

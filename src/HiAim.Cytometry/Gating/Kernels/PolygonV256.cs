@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Kernels;
 
 namespace HiAim.Cytometry.Gating.Kernels;
 
@@ -16,8 +16,6 @@ namespace HiAim.Cytometry.Gating.Kernels;
 /// </summary>
 internal static class PolygonV256
 {
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
-
     public static void Run(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count) =>
         Run(x, y, edges, words, count, slabs: Avx2.IsSupported && edges.SlabYs.Length > 0, lanes: Avx2.IsSupported && edges.LaneSlabEdges.Length > 0);
 

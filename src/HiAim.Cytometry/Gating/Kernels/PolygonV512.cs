@@ -11,8 +11,6 @@ namespace HiAim.Cytometry.Gating.Kernels;
 /// </summary>
 internal static class PolygonV512
 {
-    public static bool IsSupported => Vector512.IsHardwareAccelerated;
-
     public static void Run(float[] x, float[] y, PolygonEdges edges, ulong[] words, int count)
     {
         ref var xr = ref MemoryMarshal.GetArrayDataReference(x);

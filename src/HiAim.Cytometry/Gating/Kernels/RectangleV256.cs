@@ -12,8 +12,6 @@ namespace HiAim.Cytometry.Gating.Kernels;
 /// </summary>
 internal static class RectangleV256
 {
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
-
     public static void Run(float[][] columns, float[] lo, float[] hi, ulong[] words, int count)
     {
         var dims = columns.Length;

@@ -7,8 +7,6 @@ namespace HiAim.Cytometry.Gating.Kernels;
 /// <summary>Rectangle kernel, 16 floats per compare, 4 compares per 64-event word.</summary>
 internal static class RectangleV512
 {
-    public static bool IsSupported => Vector512.IsHardwareAccelerated;
-
     public static void Run(float[][] columns, float[] lo, float[] hi, ulong[] words, int count)
     {
         var dims = columns.Length;

@@ -127,7 +127,7 @@ internal static unsafe class TableGather
             Vector128.Create(r0[2], r1[2], r2[2], r3[2]), Vector128.Create(r0[3], r1[3], r2[3], r3[3]));
     }
 
-    /// <summary>Node index of each lane (see <see cref="InverseGuessTable.Index(float)"/>).</summary>
+    /// <summary>Node index of each lane (see <see cref="InverseGuessTable.Index(float)"/>), for <see cref="TableSolveV256"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Index(Vector256<float> v, Vector256<float> start, Vector256<int> startBitsMinusHalf, Vector256<int> maxIndex)
     {
@@ -135,21 +135,8 @@ internal static unsafe class TableGather
         return Vector256.Min(Vector256.Max(i, Vector256<int>.Zero), maxIndex);
     }
 
-    /// <summary>Node index of each lane (see <see cref="InverseGuessTable.Index(float)"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<int> Index(Vector512<float> v, Vector512<float> start, Vector512<int> startBitsMinusHalf, Vector512<int> maxIndex)
-    {
-        var i = Vector512.ShiftRightArithmetic((v + start).AsInt32() - startBitsMinusHalf, InverseGuessTable.Shift);
-        return Vector512.Min(Vector512.Max(i, Vector512<int>.Zero), maxIndex);
-    }
-
-    /// <summary>Node values x_i of each lane's index, in float exactly as the table was built.</summary>
+    /// <summary>Node values x_i of each lane's index, in float exactly as the table was built, for <see cref="TableSolveV256"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Node(Vector256<int> index, Vector256<int> startBits, Vector256<float> start) =>
         (Vector256.ShiftLeft(index, InverseGuessTable.Shift) + startBits).AsSingle() - start;
-
-    /// <summary>Node values x_i of each lane's index (16 lanes).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Node(Vector512<int> index, Vector512<int> startBits, Vector512<float> start) =>
-        (Vector512.ShiftLeft(index, InverseGuessTable.Shift) + startBits).AsSingle() - start;
 }

@@ -10,6 +10,16 @@ namespace HiAim.Cytometry.Transforms.Kernels;
 /// u = u_i + Δ·(u' + Δ·u''/2) with Δ = |x| − x_i (see the table); above BigX, u = ln(|x|/a)/b − x1 with
 /// <see cref="ExpLogV256.Log(Vector256{float})"/>, computed only when a lane needs it. y = x1 ± u, NaN stays NaN.
 /// </summary>
+/// <remarks>
+/// Kept as a separate Vector256 copy of <see cref="TableSolveSimd{W, F, I, D}"/> (which serves Vector512) because
+/// it measured faster: BenchmarkDotNet short job, in process, 65,536 values, same machine and load, ns/value for the
+/// V256 forward: with the generic body logicle 2.01 / 2.53 / 3.20 / 2.92 and hyperlog 2.76 / 3.32 / 3.01 / 3.94
+/// (four runs), with this copy logicle 1.88 / 1.39 / 0.98 and hyperlog 1.12 / 1.40 / 1.44, the pre-merge code logicle
+/// 1.00 / 1.14 / 1.44 / 2.05 and hyperlog 1.83 / 2.37 / 2.11 / 2.50; a Stopwatch loop over Transform.Apply with
+/// AVX-512 off agreed (generic logicle 1.71 / 1.46, hyperlog 2.02 / 1.97; this copy 0.92 / 1.46 and 0.99 / 1.54;
+/// before 0.90 / 0.91 and 0.97 / 0.97). See benchmarks/README.md, "Width-generic kernels". The Tier1 listing of
+/// the generic instantiation matched this class's, so the cause is not understood; until it is, the copy stays.
+/// </remarks>
 internal static unsafe class TableSolveV256
 {
     /// <summary>Runs the kernel over whole vectors and returns how many values it wrote (the caller does the tail).</summary>

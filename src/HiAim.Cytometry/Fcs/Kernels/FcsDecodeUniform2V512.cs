@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Uniform 2-byte unsigned integers, AVX-512: a dword gather of 16 events per channel (the upper two bytes
 /// belong to the next field and are dropped), byte swap by shifts, mask, <c>vcvtdq2ps</c>.</summary>
@@ -12,12 +13,7 @@ internal sealed class FcsDecodeUniform2V512 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Uniform2;
 
-    public override bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx2.IsSupported;
-
-    /// <summary>Below the AVX2 kernel: .NET 10 has no AVX-512 gather (two AVX2 gathers are joined), these use plain
-    /// stores rather than the AVX2 kernels' non-temporal ones, and they were not measured or run on the (AVX2-only)
-    /// development machine. Tests run them wherever the CPU supports them.</summary>
-    public override int Priority => 5;
+    public override KernelIsa Isa => KernelIsa.Avx512;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {

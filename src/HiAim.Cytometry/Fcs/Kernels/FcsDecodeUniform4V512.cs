@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Uniform 4-byte fields, AVX-512: one <c>vpgatherdd</c> pulls 16 events of a channel out of an
 /// L1-resident block, <c>vpshufb</c> swaps byte order, <c>vcvtudq2ps</c> converts masked integers.</summary>
@@ -12,12 +13,7 @@ internal sealed class FcsDecodeUniform4V512 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Uniform4;
 
-    public override bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx2.IsSupported && Avx512BW.IsSupported;
-
-    /// <summary>Below the AVX2 kernel: .NET 10 has no AVX-512 gather (two AVX2 gathers are joined), these use plain
-    /// stores rather than the AVX2 kernels' non-temporal ones, and they were not measured or run on the (AVX2-only)
-    /// development machine. Tests run them wherever the CPU supports them.</summary>
-    public override int Priority => 5;
+    public override KernelIsa Isa => KernelIsa.Avx512;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {
@@ -73,7 +69,7 @@ internal sealed class FcsDecodeUniform4V512 : FcsDecodeKernel
                         var v = FcsGather.Gather16((int*)src, indexLo, indexHi).AsUInt32();
                         if (TSwap.Value)
                         {
-                            v = Avx512BW.Shuffle(v.AsByte(), swapBytes).AsUInt32();
+                            v = FcsGather.SwapBytes(v, swapBytes);
                         }
 
                         var f = TInt.Value ? Vector512.ConvertToSingle(v & mask) : v.AsSingle();

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Uniform 4-byte fields (float32 or masked uint32, either byte order), scalar: the portable fallback
 /// and the tail of the vector kernels.</summary>
@@ -12,9 +13,7 @@ internal sealed class FcsDecodeUniform4Scalar : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Uniform4;
 
-    public override bool IsSupported => true;
-
-    public override int Priority => 0;
+    public override KernelIsa Isa => KernelIsa.Scalar;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {

@@ -1,7 +1,8 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>
 /// Uniform 4-byte fields, AVX: 8 events at a time, 4 channels at a time, as a 4×4 transpose in each 128-bit lane
@@ -16,9 +17,7 @@ internal sealed class FcsDecodeUniform4T256 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Uniform4;
 
-    public override bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
-
-    public override int Priority => 15;
+    public override KernelIsa Isa => KernelIsa.Avx2;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {

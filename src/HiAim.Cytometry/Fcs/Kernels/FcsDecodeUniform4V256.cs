@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Uniform 4-byte fields, AVX2: <c>vpgatherdd</c> of 8 events per channel, <c>vpshufb</c> byte swap.</summary>
 internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
@@ -11,9 +12,7 @@ internal sealed class FcsDecodeUniform4V256 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Uniform4;
 
-    public override bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
-
-    public override int Priority => 10;
+    public override KernelIsa Isa => KernelIsa.Avx2;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {

@@ -1,9 +1,11 @@
-namespace HiAim.Cytometry.Internals;
+using HiAim.Cytometry.Kernels;
+
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>
 /// One DATA decode kernel for one ISA: transposes event-interleaved fields into float columns, applying byte
-/// order, bit unpacking and masks. <see cref="Fcs.FcsDataDecoder.DecodeAligned{T}"/> and
-/// <see cref="Fcs.FcsDataDecoder.DecodePacked{T}"/> are the specification every kernel is tested against.
+/// order, bit unpacking and masks. <see cref="FcsDataDecoder.DecodeAligned{T}"/> and
+/// <see cref="FcsDataDecoder.DecodePacked{T}"/> are the specification every kernel is tested against.
 /// </summary>
 internal abstract class FcsDecodeKernel
 {
@@ -15,11 +17,8 @@ internal abstract class FcsDecodeKernel
 
     public abstract FcsDecodeShape Shape { get; }
 
-    /// <summary>True when this CPU and runtime can run the kernel.</summary>
-    public abstract bool IsSupported { get; }
-
-    /// <summary>Higher is preferred when several supported kernels accept a plan.</summary>
-    public abstract int Priority { get; }
+    /// <summary>The instruction set the kernel is written for (see <see cref="KernelRegistry.IsAccelerated"/>).</summary>
+    public abstract KernelIsa Isa { get; }
 
     /// <summary>True when the kernel handles this plan (the shape matches and any width limits hold).</summary>
     public virtual bool CanDecode(FcsDecodePlan plan) => plan.Shape == Shape;
@@ -29,24 +28,6 @@ internal abstract class FcsDecodeKernel
     public abstract void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow);
 
     public override string ToString() => Name;
-}
-
-/// <summary>A compile-time boolean for generic kernel specialisation: the JIT removes the untaken branch.</summary>
-internal interface IKernelFlag
-{
-    static abstract bool Value { get; }
-}
-
-/// <summary>The flag is set.</summary>
-internal readonly struct FlagOn : IKernelFlag
-{
-    public static bool Value => true;
-}
-
-/// <summary>The flag is clear.</summary>
-internal readonly struct FlagOff : IKernelFlag
-{
-    public static bool Value => false;
 }
 
 /// <summary>Argument checks shared by the kernels (they read with unchecked pointers after these).</summary>

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Uniform 2-byte unsigned integers, AVX2: a dword gather of 8 events per channel (the upper two bytes
 /// belong to the next field and are dropped), byte swap by shifts, mask, <c>vcvtdq2ps</c>.</summary>
@@ -12,9 +13,7 @@ internal sealed class FcsDecodeUniform2V256 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Uniform2;
 
-    public override bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
-
-    public override int Priority => 10;
+    public override KernelIsa Isa => KernelIsa.Avx2;
 
     public override void Decode(ReadOnlySpan<byte> data, FcsDecodePlan plan, int events, float[][] columns, int firstRow)
     {

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>
 /// Splits one column's rows into a short scalar head, a run of whole vectors that starts on a vector-aligned

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Packed unsigned integers of one width up to 25 bits, AVX-512: 16 events of a channel per dword gather
 /// (per-lane byte offsets), byte swap for big-endian bit order, per-lane variable shift, mask, convert.</summary>
@@ -12,12 +13,7 @@ internal sealed class FcsDecodePackedV512 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Packed;
 
-    public override bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx2.IsSupported && Avx512BW.IsSupported;
-
-    /// <summary>Below the AVX2 kernel: .NET 10 has no AVX-512 gather (two AVX2 gathers are joined), these use plain
-    /// stores rather than the AVX2 kernels' non-temporal ones, and they were not measured or run on the (AVX2-only)
-    /// development machine. Tests run them wherever the CPU supports them.</summary>
-    public override int Priority => 5;
+    public override KernelIsa Isa => KernelIsa.Avx512;
 
     /// <summary>A field plus its bit shift (up to 7) must fit in the 32 bits of one gathered dword.</summary>
     public override bool CanDecode(FcsDecodePlan plan) => plan.Shape == FcsDecodeShape.Packed && plan.Bits <= 25 && plan.BitsPerEvent * 16 < int.MaxValue;
@@ -81,10 +77,10 @@ internal sealed class FcsDecodePackedV512 : FcsDecodeKernel
                         var d = FcsGather.Gather16((int*)src, indexLo, indexHi).AsUInt32();
                         if (!TLittle.Value)
                         {
-                            d = Avx512BW.Shuffle(d.AsByte(), swapBytes).AsUInt32();
+                            d = FcsGather.SwapBytes(d, swapBytes);
                         }
 
-                        var v = Avx512F.ShiftRightLogicalVariable(d, shift) & mask;
+                        var v = FcsGather.ShiftRightLogicalVariable(d, shift) & mask;
                         Vector512.ConvertToSingle(v.AsInt32()).StoreUnsafe(ref Unsafe.Add(ref dst, e));
                     }
                 }

@@ -1,6 +1,4 @@
-using HiAim.Cytometry.Fcs;
-
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>The shape of DATA a fast kernel can decode, derived once from an <see cref="FcsDataLayout"/>.</summary>
 internal enum FcsDecodeShape

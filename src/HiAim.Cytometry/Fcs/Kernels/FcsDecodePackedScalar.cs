@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Packed unsigned integers of one width (1..32 bits, either bit order, per-channel mask), scalar: one
 /// 8-byte read per field. The portable fallback and the tail of the vector kernels.</summary>
@@ -12,9 +13,7 @@ internal sealed class FcsDecodePackedScalar : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Packed;
 
-    public override bool IsSupported => true;
-
-    public override int Priority => 0;
+    public override KernelIsa Isa => KernelIsa.Scalar;
 
     public override bool CanDecode(FcsDecodePlan plan) => plan.Shape == FcsDecodeShape.Packed && plan.Bits <= 32;
 

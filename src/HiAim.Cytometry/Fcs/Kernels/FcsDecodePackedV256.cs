@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using HiAim.Cytometry.Kernels;
 
-namespace HiAim.Cytometry.Internals;
+namespace HiAim.Cytometry.Fcs.Kernels;
 
 /// <summary>Packed unsigned integers of one width up to 25 bits, AVX2: 8 events of a channel per dword gather
 /// (per-lane byte offsets), byte swap for big-endian bit order, per-lane variable shift, mask, convert.</summary>
@@ -12,9 +13,7 @@ internal sealed class FcsDecodePackedV256 : FcsDecodeKernel
 
     public override FcsDecodeShape Shape => FcsDecodeShape.Packed;
 
-    public override bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
-
-    public override int Priority => 10;
+    public override KernelIsa Isa => KernelIsa.Avx2;
 
     /// <summary>A field plus its bit shift (up to 7) must fit in the 32 bits of one gathered dword.</summary>
     public override bool CanDecode(FcsDecodePlan plan) => plan.Shape == FcsDecodeShape.Packed && plan.Bits <= 25 && plan.BitsPerEvent * 8 < int.MaxValue;
