@@ -218,7 +218,7 @@ internal static class HiaimCli
 
     /// <summary>
     /// The command tree (System.CommandLine): per command its flags and value options, which the parser checks,
-    /// suggests for a misspelt name ("did you mean") and completes (the <c>[suggest]</c> directive, dotnet-suggest),
+    /// completes (the <c>[suggest]</c> directive, dotnet-suggest) and lists for "did you mean" (<see cref="DidYouMean"/>),
     /// and the handler that gets the parsed <see cref="CliArguments"/>. Help is the hand-written text above.
     /// </summary>
     private static RootCommand Root(TextWriter stdout, TextWriter stderr)
