@@ -1,9 +1,11 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using HiAim.Cytometry.Fcs;
 
 namespace HiAim.Cytometry.Cli;
 
-/// <summary>Parsed arguments of one command: positional values, flags and options with values.</summary>
+/// <summary>Parsed arguments of one command (parsed by System.CommandLine): positional values, flags and options with values.</summary>
 internal sealed class CliArguments
 {
     /// <summary>Flags shared by every command that reads FCS files.</summary>
@@ -29,69 +31,63 @@ internal sealed class CliArguments
     /// <summary>Every value given for a repeatable option, in order.</summary>
     public IReadOnlyList<string> Values(string option) => _values.TryGetValue(option, out var list) ? list : [];
 
-    /// <summary>Parses <paramref name="args"/>; returns null and sets <paramref name="error"/> on a usage error.</summary>
-    public static CliArguments? Parse(ReadOnlySpan<string> args, string command, IReadOnlyCollection<string> flags, IReadOnlyCollection<string> valueOptions, out string? error)
+    /// <summary>
+    /// A System.CommandLine command taking <c>FILE...</c> (any number: each command checks how many it wants),
+    /// <paramref name="flags"/> (no value) and <paramref name="valueOptions"/> (one value per occurrence, repeatable:
+    /// the last one counts unless the command reads them all). Values stay strings: each command checks its own.
+    /// </summary>
+    public static Command Command(string name, IEnumerable<string> flags, IEnumerable<string> valueOptions)
     {
-        var result = new CliArguments();
-        var optionsDone = false;
-        error = null;
-        for (var i = 0; i < args.Length; i++)
+        var command = new Command(name) { new Argument<string[]>("FILE") { Arity = ArgumentArity.ZeroOrMore } };
+        foreach (var flag in flags)
         {
-            var arg = args[i];
-            if (optionsDone || !arg.StartsWith('-') || arg == "-")
-            {
-                result.Positional.Add(arg);
-                continue;
-            }
+            command.Options.Add(new Option<bool>(flag) { Arity = ArgumentArity.Zero });
+        }
 
-            if (arg == "--")
-            {
-                optionsDone = true;
-                continue;
-            }
+        foreach (var option in valueOptions)
+        {
+            command.Options.Add(new Option<string[]>(option) { Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false, HelpName = "VALUE" });
+        }
 
-            string? inline = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
+        return command;
+    }
 
-            if (valueOptions.Contains(arg))
+    /// <summary>The arguments of the command that <paramref name="result"/> parsed.</summary>
+    public static CliArguments From(ParseResult result)
+    {
+        var parsed = new CliArguments();
+        foreach (var child in result.CommandResult.Children)
+        {
+            switch (child)
             {
-                var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
-                if (value is null)
-                {
-                    error = $"{arg} needs a value";
-                    return null;
-                }
+                case ArgumentResult argument:
+                    parsed.Positional.AddRange(argument.Tokens.Select(t => t.Value));
+                    break;
+                case OptionResult { Implicit: true }:
+                    break;
+                case OptionResult { Option: Option<bool> flag }:
+                    parsed._flags.Add(flag.Name);
+                    break;
+                case OptionResult option:
+                    if (!parsed._values.TryGetValue(option.Option.Name, out var list))
+                    {
+                        parsed._values[option.Option.Name] = list = [];
+                    }
 
-                if (!result._values.TryGetValue(arg, out var list))
-                {
-                    result._values[arg] = list = [];
-                }
-
-                list.Add(value);
-            }
-            else if (flags.Contains(arg) || arg is "--help" or "-h")
-            {
-                if (inline is not null)
-                {
-                    error = $"option '{arg}' takes no value";
-                    return null;
-                }
-
-                result._flags.Add(arg);
-            }
-            else
-            {
-                error = $"unknown option '{arg}' for {command}";
-                return null;
+                    list.AddRange(option.Tokens.Select(t => t.Value));
+                    break;
             }
         }
 
-        return result;
+        return parsed;
+    }
+
+    /// <summary>Parses one command's <paramref name="args"/> on their own (e.g. the count that <c>hiaim demo</c> runs); null and an error on a usage error.</summary>
+    public static CliArguments? Parse(string[] args, string command, IReadOnlyCollection<string> flags, IReadOnlyCollection<string> valueOptions, out string? error)
+    {
+        var result = Command(command, flags, valueOptions).Parse(args, HiaimCli.ParserConfiguration);
+        error = result.Errors.Count == 0 ? null : result.Errors[0].Message;
+        return error is null ? From(result) : null;
     }
 
     /// <summary>The <c>--dataset N</c> value (0 when absent); null and an error when it is not a non-negative integer.</summary>

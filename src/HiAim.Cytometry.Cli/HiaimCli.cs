@@ -1,3 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Reflection;
 using HiAim.Cytometry.Fcs;
@@ -162,6 +166,9 @@ internal static class HiaimCli
         return null;
     }
 
+    /// <summary>Parser settings: no response files (an argument starting with <c>@</c> is a file name, as it always was).</summary>
+    internal static readonly ParserConfiguration ParserConfiguration = new() { ResponseFileTokenReplacer = null };
+
     /// <summary>Runs the tool.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <param name="stdout">Where results go.</param>
@@ -184,35 +191,145 @@ internal static class HiaimCli
             return Ok;
         }
 
-        var command = args[0];
-        var rest = args.AsSpan(1);
-        if (CommandHelp(command) is { } help && WantsHelp(rest))
-        {
-            stdout.WriteLine(help);
-            return Ok;
-        }
-
         try
         {
-            return command switch
+            var result = Root(stdout, stderr).Parse(args, ParserConfiguration);
+            if (result.Action is ParseErrorAction)
             {
-                "info" => Info(rest, stdout, stderr),
-                "export" => Export(rest, stdout, stderr),
-                "gate" => Gate(rest, stdout, stderr),
-                "simulate" => Simulate(rest, stdout, stderr),
-                "count" => Count(rest, stdout, stderr),
-                "summary" => Summary(rest, stdout, stderr),
-                "demo" => Demo(rest, stdout, stderr),
-                "report" => Report(rest, stdout, stderr),
-                "plot" => Plot(rest, stdout, stderr),
-                _ => UsageError(stderr, null, $"unknown command '{Clip(command)}'"),
-            };
+                // -h anywhere after the command, even beside bad arguments, is a request for that command's help.
+                return WantsHelp(args.AsSpan(1)) ? HelpText.Print(result, stdout) : ParseError(result, null, stderr);
+            }
+
+            // The parser takes an unknown --option for a FILE when the command takes files: refuse it here.
+            var command = result.CommandResult.Command;
+            if (command is not RootCommand && result.Action == command.Action && UnknownOption(result, args) is { } unknown)
+            {
+                return ParseError(result, unknown, stderr);
+            }
+
+            return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (Exception e)
         {
             // The last line of defence: whatever escapes a command is one line on stderr, never a stack trace.
             return Failed(null, e, stderr);
         }
+    }
+
+    /// <summary>
+    /// The command tree (System.CommandLine): per command its flags and value options, which the parser checks,
+    /// completes (the <c>[suggest]</c> directive, dotnet-suggest) and lists for "did you mean" (<see cref="DidYouMean"/>),
+    /// and the handler that gets the parsed <see cref="CliArguments"/>. Help is the hand-written text above.
+    /// </summary>
+    private static RootCommand Root(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("hiaim: command-line tool for flow cytometry FCS files");
+        root.Options.Remove(root.Options.OfType<VersionOption>().Single());
+        root.Options.Add(new Option<bool>("--version", "-V") { Arity = ArgumentArity.Zero }); // answered before parsing
+        root.Options.OfType<HelpOption>().Single().Action = new HelpText();
+        (string Name, string[] Flags, string[] Values, Func<CliArguments, TextWriter, TextWriter, int> Handler)[] commands =
+        [
+            ("info", [.. CliArguments.LenienceFlags, "--json"], CliArguments.ReadValueOptions, Info),
+            ("export", [.. CliArguments.LenienceFlags, "--compensate"], [.. CliArguments.ReadValueOptions, "--out", "--transform"], Export),
+            ("gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], [.. CliArguments.ReadValueOptions, "--strategy"], Gate),
+            ("plot", CliArguments.LenienceFlags, PlotCommand.ValueOptions, Plot),
+            ("simulate", [], SimulateCommand.ValueOptions, Simulate),
+            ("count", CountCommand.Flags, CountCommand.ValueOptions, Count),
+            ("summary", [], ["--timepoints"], Summary),
+            ("report", [], ["--out"], Report),
+            ("demo", [], DemoCommand.ValueOptions, Demo),
+        ];
+        foreach (var (name, flags, values, handler) in commands)
+        {
+            var command = CliArguments.Command(name, flags, values);
+            command.SetAction(result => handler(CliArguments.From(result), stdout, stderr));
+            command.Options.FirstOrDefault(o => o.Name == "--panel")?.CompletionSources.Add("tbnk", "nk");
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>A parse error as one line (the first problem; for an unknown name, the close ones: "did you mean") and where the help is.</summary>
+    private static int ParseError(ParseResult result, string? unknownOption, TextWriter stderr)
+    {
+        var command = result.CommandResult.Command is RootCommand ? null : result.CommandResult.Command;
+        string problem;
+        if (unknownOption is not null || result.UnmatchedTokens.Count > 0)
+        {
+            var token = unknownOption ?? result.UnmatchedTokens[0];
+            var name = command is null ? token : token.Split('=', 2)[0];
+            problem = command is null ? $"unknown command '{Clip(name)}'" : $"unknown option '{Clip(name)}' for {command.Name}";
+            var known = command is null ? result.RootCommandResult.Command.Subcommands.Select(c => c.Name) : command.Options.Concat(result.RootCommandResult.Command.Options.Where(o => o.Recursive)).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
+            var close = DidYouMean(name, known);
+            if (close.Count > 0)
+            {
+                problem += $"; did you mean {string.Join(" or ", close.Select(s => $"'{s}'"))}?";
+            }
+        }
+        else
+        {
+            var error = result.Errors[0];
+            problem = error.SymbolResult is OptionResult { Tokens.Count: 0, Option: var option } && option.Arity.MinimumNumberOfValues > 0
+                ? $"{option.Name} needs a value"
+                : error.Message;
+        }
+
+        return UsageError(stderr, command?.Name, problem);
+    }
+
+    /// <summary>The first FILE argument that looks like an option (<c>-x</c>, <c>--xyz</c>) and is not after <c>--</c>.</summary>
+    private static string? UnknownOption(ParseResult result, string[] args)
+    {
+        var dashDash = Array.IndexOf(args, "--");
+        var literal = dashDash < 0 ? [] : args.AsSpan(dashDash + 1).ToArray();
+        return result.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens)
+            .Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-' && !literal.Contains(v));
+    }
+
+    /// <summary>The names nearest to a misspelt <paramref name="token"/> (edit distance at most 3, and under half its length), or the ones it begins.</summary>
+    internal static List<string> DidYouMean(string token, IEnumerable<string> names)
+    {
+        var scored = names.Distinct().Select(n => (Name: n, Distance: Distance(token, n))).ToList();
+        var best = scored.Where(x => x.Distance <= Math.Min(3, (token.TrimStart('-').Length - 1) / 2 + 1)).ToList();
+        if (best.Count == 0)
+        {
+            return [.. scored.Where(x => token.TrimStart('-').Length >= 3 && x.Name.StartsWith(token, StringComparison.Ordinal)).Select(x => x.Name).Order(StringComparer.Ordinal).Take(5)];
+        }
+
+        var min = best.Min(x => x.Distance);
+        return [.. best.Where(x => x.Distance == min).Select(x => x.Name).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Levenshtein distance.</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var up = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = up;
+            }
+        }
+
+        return row[b.Length];
+    }
+
+    /// <summary>The help option's action: the hand-written help of the command asked about (<see cref="CommandHelp"/>), or the whole usage.</summary>
+    private sealed class HelpText : SynchronousCommandLineAction
+    {
+        public static int Print(ParseResult result, TextWriter stdout)
+        {
+            stdout.WriteLine(CommandHelp(result.CommandResult.Command.Name) ?? Usage);
+            return Ok;
+        }
+
+        public override int Invoke(ParseResult parseResult) => Print(parseResult, parseResult.InvocationConfiguration.Output);
     }
 
     /// <summary>Whether <c>--help</c> or <c>-h</c> is among the arguments (before a <c>--</c>).</summary>
@@ -243,21 +360,14 @@ internal static class HiaimCli
             ?? "unknown";
     }
 
-    private static int Info(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Info(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "info", [.. CliArguments.LenienceFlags, "--json"], [.. CliArguments.ReadValueOptions], out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "info", error!);
-        }
-
-
         if (parsed.Positional.Count != 1)
         {
             return UsageError(stderr, "info", parsed.Positional.Count == 0 ? "info needs a FILE" : $"info takes one FILE; got '{parsed.Positional[0]}' and '{parsed.Positional[1]}'");
         }
 
-        var dataset = parsed.Dataset(out error);
+        var dataset = parsed.Dataset(out var error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
@@ -268,20 +378,14 @@ internal static class HiaimCli
         return Guarded(file, stderr, () => InfoCommand.Run(file, options, parsed.Has("--json"), stdout, stderr));
     }
 
-    private static int Export(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Export(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "export", [.. CliArguments.LenienceFlags, "--compensate"], [.. CliArguments.ReadValueOptions, "--out", "--transform"], out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "export", error!);
-        }
-
         if (parsed.Positional.Count != 1 || parsed.Value("--out") is null)
         {
             return UsageError(stderr, "export", "export needs one FILE and --out OUT.csv|OUT.fcs");
         }
 
-        var dataset = parsed.Dataset(out error);
+        var dataset = parsed.Dataset(out var error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
@@ -293,14 +397,8 @@ internal static class HiaimCli
         return Guarded(file, stderr, () => ExportCommand.Run(request, stdout, stderr));
     }
 
-    private static int Gate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Gate(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "gate", [.. CliArguments.LenienceFlags, "--json", "--csv"], [.. CliArguments.ReadValueOptions, "--strategy"], out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "gate", error!);
-        }
-
         if (parsed.Positional.Count == 0 || parsed.Value("--strategy") is not { } strategyPath)
         {
             return UsageError(stderr, "gate", "gate needs at least one FILE and --strategy GATES.xml");
@@ -311,7 +409,7 @@ internal static class HiaimCli
             return UsageError(stderr, "gate", "--json and --csv exclude each other");
         }
 
-        var dataset = parsed.Dataset(out error);
+        var dataset = parsed.Dataset(out var error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
@@ -334,14 +432,8 @@ internal static class HiaimCli
         return GateCommand.Run(parsed.Positional, strategy, options, format, stdout, stderr, timing);
     }
 
-    private static int Plot(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Plot(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "plot", CliArguments.LenienceFlags, PlotCommand.ValueOptions, out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "plot", error!);
-        }
-
         if (parsed.Positional.Count != 1 || parsed.Value("--out") is not { } output || (parsed.Value("--strategy") is null) == (parsed.Value("--panel") is null))
         {
             return UsageError(stderr, "plot", "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk");
@@ -358,7 +450,7 @@ internal static class HiaimCli
             return UsageError(stderr, "plot", $"--columns must be a whole number 1–20, not '{c}'");
         }
 
-        var dataset = parsed.Dataset(out error);
+        var dataset = parsed.Dataset(out var error);
         var options = dataset is null ? null : parsed.ReadOptions(dataset.Value, out error);
         if (options is null)
         {
@@ -370,16 +462,9 @@ internal static class HiaimCli
         return Guarded(file, stderr, () => PlotCommand.Run(request, stdout, stderr));
     }
 
-    private static int Simulate(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Simulate(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "simulate", [], SimulateCommand.ValueOptions, out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "simulate", error!);
-        }
-
-
-        var options = SimulateCommand.Options(parsed, out error);
+        var options = SimulateCommand.Options(parsed, out var error);
         if (options is null)
         {
             return UsageError(stderr, "simulate", error!);
@@ -389,15 +474,8 @@ internal static class HiaimCli
         return Guarded(directory, stderr, () => SimulateCommand.Run(options, directory, stdout));
     }
 
-    private static int Count(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Count(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "count", CountCommand.Flags, CountCommand.ValueOptions, out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "count", error!);
-        }
-
-
         CountCommand.Request request;
         try
         {
@@ -411,25 +489,13 @@ internal static class HiaimCli
         return Guarded(request.Output, stderr, () => CountCommand.Run(request, stdout, stderr));
     }
 
-    private static int Summary(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Summary(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "summary", [], ["--timepoints"], out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "summary", error!);
-        }
-
         return Guarded(parsed.Positional.Count > 0 ? parsed.Positional[0] : "summary", stderr, () => CountCommand.Summary(parsed, stdout));
     }
 
-    private static int Report(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Report(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "report", [], ["--out"], out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "report", error!);
-        }
-
         if (parsed.Positional.Count != 1)
         {
             return UsageError(stderr, "report", "report needs one DIR (the --out folder of hiaim count)");
@@ -439,14 +505,8 @@ internal static class HiaimCli
         return Guarded(dir, stderr, () => ReportCommand.Run(dir, parsed.Value("--out"), stdout));
     }
 
-    private static int Demo(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)
+    private static int Demo(CliArguments parsed, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = CliArguments.Parse(args, "demo", [], DemoCommand.ValueOptions, out var error);
-        if (parsed is null)
-        {
-            return UsageError(stderr, "demo", error!);
-        }
-
         DemoCommand.Request request;
         try
         {
