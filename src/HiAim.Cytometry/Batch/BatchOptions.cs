@@ -10,8 +10,10 @@ public sealed record BatchOptions
     public int? MaxDegreeOfParallelism { get; init; }
 
     /// <summary>
-    /// Files read or finished but not yet taken by the caller, at most; null = twice the parallelism. This bounds the
-    /// memory a batch holds whatever its length: a worker waits for the caller rather than run ahead.
+    /// Files read or finished but not yet taken by the caller, at most; null = the parallelism. This bounds the memory a
+    /// batch holds whatever its length (each file in flight holds its columns): a worker waits for the caller rather than
+    /// run ahead. Measured on <c>hiaim gate</c> (60 files, 2 workers): twice the parallelism faulted in 80 % more memory
+    /// and took 0.18 s instead of 0.14 s, so the default keeps one set of columns per worker.
     /// </summary>
     public int? MaxInFlight { get; init; }
 
