@@ -92,8 +92,11 @@ public static partial class MarkerMatching
         return words.Contains(m, StringComparer.Ordinal);
     }
 
-    /// <summary>Letters and digits only, upper case.</summary>
-    internal static string Squeeze(string text)
+    /// <summary>Letters and digits only, upper case: the form in which names are compared (so <c>FSC-A</c>,
+    /// <c>fsc a</c> and <c>FSC_A</c> are one name).</summary>
+    /// <param name="text">A channel, marker or column name.</param>
+    /// <returns>The squeezed name.</returns>
+    public static string Squeeze(string text)
     {
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)

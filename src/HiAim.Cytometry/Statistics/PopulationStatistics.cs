@@ -51,8 +51,21 @@ public readonly record struct PopulationStatistics(int Count, double Median, dou
         return new(values.Count, median, sum / values.Count, positives == 0 ? double.NaN : Math.Exp(logSum / positives), rcv);
     }
 
-    internal static double Percentile(IReadOnlyList<double> sorted, double p)
+    /// <summary>The <paramref name="p"/> quantile of sorted values, interpolated linearly between order statistics at
+    /// position p·(n − 1) (numpy's default, R's type 7), as every statistic here uses.</summary>
+    /// <param name="sorted">Values in ascending order; not empty.</param>
+    /// <param name="p">Probability in [0, 1].</param>
+    /// <returns>The quantile.</returns>
+    /// <exception cref="ArgumentException"><paramref name="sorted"/> is empty, or <paramref name="p"/> is outside [0, 1].</exception>
+    public static double Percentile(IReadOnlyList<double> sorted, double p)
     {
+        ArgumentNullException.ThrowIfNull(sorted);
+        ArgumentOutOfRangeException.ThrowIfZero(sorted.Count, nameof(sorted));
+        if (!(p is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p, "A probability in [0, 1].");
+        }
+
         var pos = p * (sorted.Count - 1);
         var lo = (int)Math.Floor(pos);
         var hi = Math.Min(lo + 1, sorted.Count - 1);
