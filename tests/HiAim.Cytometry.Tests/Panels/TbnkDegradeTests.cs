@@ -216,4 +216,28 @@ public sealed partial class TbnkDegradeTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void A_tube_without_FSC_H_is_plotted_and_counted_by_the_cli()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"hiaim-nofsch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var fcs = Path.Combine(dir, "nofsch.fcs");
+            FcsWriter.Write(fcs, Rewritten("FSC-H"));
+            var png = Path.Combine(dir, "nofsch.png");
+            var (code, _, err) = CliRunner.Hiaim("plot", fcs, "--panel", "tbnk", "--out", png);
+            Assert.True(code == 0, err);
+            Assert.True(new FileInfo(png).Length > 1_000);
+            var (countCode, stdout, countErr) = CliRunner.Hiaim("count", dir, "--out", Path.Combine(dir, "out"));
+            Assert.True(countCode == 0, countErr);
+            Assert.Contains("0 failed, 1 with QC flags", stdout, StringComparison.Ordinal);
+            Assert.Contains("ok, QC: SingletsNotGated", countErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
