@@ -39,6 +39,7 @@ public abstract class GateTemplate
     /// <summary>As <see cref="Place"/>, on a sample whose columns and populations live in <paramref name="context"/>: a built-in
     /// template evaluates each gate there as it places it, so gating the placed strategy in the same context computes
     /// nothing twice.</summary>
-    internal virtual GatingStrategy PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName) =>
-        Place(context.Events, context.Store.File.Channels, channels, sampleName);
+    /// <returns>The placed strategy and the placement's QC notes (populations it could not determine, singlets not gated).</returns>
+    internal virtual (GatingStrategy Strategy, IReadOnlyList<QcFlag> Notes) PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName) =>
+        (Place(context.Events, context.Store.File.Channels, channels, sampleName), []);
 }

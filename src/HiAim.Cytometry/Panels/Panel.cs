@@ -50,8 +50,17 @@ public sealed record PanelRunOptions
 /// </summary>
 public sealed class Panel
 {
-    /// <summary>Scatter channels every template needs, found by $PnN (case, spaces, '-' and '_' ignored) unless overridden.</summary>
-    public static IReadOnlyList<string> ScatterChannels { get; } = ["FSC-A", "FSC-H", "SSC-A"];
+    /// <summary>
+    /// Scatter channels the templates use, found by $PnN (case, spaces, '-' and '_' ignored) unless overridden; those in
+    /// <see cref="OptionalScatterChannels"/> may be missing from a file.
+    /// </summary>
+    public static IReadOnlyList<string> ScatterChannels { get; } = ["FSC-A", "FSC-H", "FSC-W", "SSC-A"];
+
+    /// <summary>
+    /// Scatter channels a file may lack: without <c>FSC-H</c> the built-in templates gate singlets on <c>FSC-W</c>, and
+    /// without both they do not gate singlets (flagged <see cref="QcCheck.SingletsNotGated"/>).
+    /// </summary>
+    public static IReadOnlyList<string> OptionalScatterChannels { get; } = ["FSC-H", "FSC-W"];
 
     /// <summary>Creates a panel.</summary>
     /// <param name="name">Panel name.</param>
@@ -99,7 +108,7 @@ public sealed class Panel
     /// <param name="channels">The sample's channels.</param>
     /// <param name="overrides">Marker → $PnN overrides, or null.</param>
     /// <param name="sampleName">Sample name for messages.</param>
-    /// <returns>Marker (and scatter) name → $PnN.</returns>
+    /// <returns>Marker (and scatter) name → $PnN; an optional scatter channel (<see cref="OptionalScatterChannels"/>) the file lacks has no entry.</returns>
     /// <exception cref="MarkerNotFoundException">A marker has no channel, or an override names a missing channel.</exception>
     /// <exception cref="PanelException">A marker matches several channels.</exception>
     public IReadOnlyDictionary<string, string> ResolveChannels(IReadOnlyList<FcsChannel> channels, IReadOnlyDictionary<string, string>? overrides = null, string sampleName = "sample")
@@ -122,6 +131,11 @@ public sealed class Panel
             {
                 var key = MarkerMatching.Squeeze(name);
                 var hits = channels.Where(c => MarkerMatching.Squeeze(c.Name) == key).ToList();
+                if (hits.Count == 0 && OptionalScatterChannels.Contains(name))
+                {
+                    continue;
+                }
+
                 result[name] = hits.Count == 1 ? hits[0].Name
                     : hits.Count == 0 ? throw new MarkerNotFoundException(sampleName, name, listing, "no channel has this $PnN")
                     : throw new PanelException($"Sample '{sampleName}': scatter parameter '{name}' matches several channels ({string.Join(", ", hits.Select(h => h.Name))}); give a channel override.");
@@ -169,9 +183,12 @@ public sealed class Panel
 
         // One column store and one gating context for placement and gating: every gate is evaluated once.
         var context = new GateContext(new ColumnStore(values, FileSpillover.Of(spillover), pool: null, options.Timings));
-        var strategy = Template.PlaceInto(context, channels, name);
+        var (strategy, notes) = Template.PlaceInto(context, channels, name);
         var gated = strategy.Apply(context);
-        return Report(sample, options, name, values, strategy, gated, Template.ReportedPopulations.Select(p => (p, p)).ToList());
+
+        // A population the template could not determine (flagged in the notes) has no gate and is not reported.
+        var placed = strategy.PopulationIds.ToHashSet(StringComparer.Ordinal);
+        return Report(sample, options, name, values, strategy, gated, [.. Template.ReportedPopulations.Where(placed.Contains).Select(p => (p, p))], notes);
     }
 
     /// <summary>
@@ -343,13 +360,13 @@ public sealed class Panel
     private static string SampleName(FcsFile sample, PanelRunOptions options) =>
         options.SampleName ?? sample.Keywords.GetValueOrDefault("$FIL") ?? sample.Keywords.GetValueOrDefault("$SRC") ?? "sample";
 
-    private TbnkResult Report(FcsFile sample, PanelRunOptions options, string name, EventMatrix values, GatingStrategy strategy, GatingResult gated, IReadOnlyList<(string Name, string Id)> reported)
+    private TbnkResult Report(FcsFile sample, PanelRunOptions options, string name, EventMatrix values, GatingStrategy strategy, GatingResult gated, IReadOnlyList<(string Name, string Id)> reported, IReadOnlyList<QcFlag>? notes = null)
     {
         double? beads = options.BeadsPerTest ?? (sample.Keywords.TryGetDouble("BEADS PER TEST", out var b) ? b : null);
         double? volume = options.SampleVolumeUl ?? (sample.Keywords.TryGetDouble("SAMPLE VOLUME UL", out var v) ? v : null);
         var time = sample.Channels.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.IsTime);
         var timeOk = time.c is null || IsNonDecreasing(values.Column(time.i));
-        return TbnkResult.Create(name, reported, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, sample.Spillover is not null, UsesCountingBeads);
+        return TbnkResult.Create(name, reported, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, sample.Spillover is not null, UsesCountingBeads, notes ?? []);
     }
 
     private static bool IsNonDecreasing(ReadOnlySpan<float> t)

@@ -34,6 +34,16 @@ public enum QcCheck
 
     /// <summary>No beads per test or sample volume (argument or keyword): no absolute counts.</summary>
     MissingBeadCount = 6,
+
+    /// <summary>
+    /// A gate below the core ones (Singlets, Leukocytes, Lymphocytes) could not be placed — e.g. a marker density without a
+    /// second mode, or too few NK events to split bright from dim: that population and its children are not reported
+    /// (no events, no cells/µL) and every other population is; the reason names them and says why.
+    /// </summary>
+    PopulationUndetermined = 7,
+
+    /// <summary>The file has neither FSC-H nor FSC-W: singlets were not gated (Singlets = every event), so doublets are counted.</summary>
+    SingletsNotGated = 8,
 }
 
 /// <summary>A failed QC check and why.</summary>
@@ -146,7 +156,8 @@ public sealed class TbnkResult
     /// <summary>Sample volume µL used (argument or keyword), or null.</summary>
     public double? SampleVolumeUl { get; }
 
-    /// <summary>Reported populations in the template's order.</summary>
+    /// <summary>Reported populations in the template's order; a population the template could not determine (flagged
+    /// <see cref="QcCheck.PopulationUndetermined"/>) is left out.</summary>
     public IReadOnlyList<PopulationCount> Populations { get; }
 
     /// <summary>The gates placed on this sample (save with <see cref="GatingML.Save"/>; re-apply to the file to get the same counts).</summary>
@@ -165,7 +176,7 @@ public sealed class TbnkResult
         _byName.TryGetValue(population, out var p) ? p : throw new KeyNotFoundException($"Population '{population}' is not reported; reported: {string.Join(", ", _byName.Keys)}.");
 
     /// <summary>Builds the result for reported populations found under their own ids in <paramref name="gating"/>.</summary>
-    internal static TbnkResult Create(string sample, IReadOnlyList<(string Name, string Id)> reported, GatingResult gating, GatingStrategy strategy, double? beadsPerTest, double? volumeUl, bool timeMonotonic, bool spilloverPresent, bool usesBeads)
+    internal static TbnkResult Create(string sample, IReadOnlyList<(string Name, string Id)> reported, GatingResult gating, GatingStrategy strategy, double? beadsPerTest, double? volumeUl, bool timeMonotonic, bool spilloverPresent, bool usesBeads, IReadOnlyList<QcFlag> placementNotes)
     {
         ArgumentNullException.ThrowIfNull(gating);
         var lymph = gating[reported.First(r => r.Name == "Lymphocytes").Id].Count;
@@ -186,7 +197,7 @@ public sealed class TbnkResult
                 absolute ? (double)p.Count / beadEvents * beadsPerTest!.Value / volumeUl!.Value : double.NaN));
         }
 
-        var flags = TbnkQc.Evaluate(events, usesBeads, timeMonotonic, spilloverPresent, beadsPerTest is > 0 && volumeUl is > 0);
+        IReadOnlyList<QcFlag> flags = [.. placementNotes, .. TbnkQc.Evaluate(events, usesBeads, timeMonotonic, spilloverPresent, beadsPerTest is > 0 && volumeUl is > 0)];
         return new TbnkResult(sample, beadsPerTest, volumeUl, list, strategy, gating, flags);
     }
 }

@@ -70,38 +70,90 @@ internal sealed class PlacementContext
         return list;
     }
 
-    /// <summary>Singlets: FSC-H/FSC-A within median ± 4 robust SD (1.4826 MAD) of events with FSC-A &gt; 0; a wedge polygon.</summary>
+    /// <summary>QC notes of the placement: populations not determined, singlets not gated.</summary>
+    public List<QcFlag> Notes { get; } = [];
+
+    /// <summary>
+    /// Places a non-core step: when it cannot be placed (a <see cref="PanelException"/>: no second mode, too few events),
+    /// notes <see cref="QcCheck.PopulationUndetermined"/> naming <paramref name="populations"/> (the step's populations
+    /// and their children, none of which get a gate) with the reason, and returns false. A step must find all its cuts
+    /// before it places a gate, so a failed step leaves no gate behind.
+    /// </summary>
+    public bool TryPlace(IReadOnlyList<string> populations, Action place)
+    {
+        try
+        {
+            place();
+            return true;
+        }
+        catch (PanelException e)
+        {
+            var prefix = $"Sample '{Sample}': ";
+            var why = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            Notes.Add(new QcFlag(QcCheck.PopulationUndetermined, $"{string.Join(", ", populations)} not determined (not reported): {why}"));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Singlets: FSC-H/FSC-A within median ± 4 robust SD (1.4826 MAD) of events with FSC-A &gt; 0, a wedge polygon; without
+    /// FSC-H, FSC-W within median ± 4 robust SD of events with FSC-A &gt; 0 and FSC-W &gt; 0, a rectangle; without both, a gate
+    /// every event with a finite FSC-A passes, noted <see cref="QcCheck.SingletsNotGated"/>.
+    /// </summary>
     public EventBitset Singlets()
     {
+        if (!Channels.ContainsKey("FSC-H"))
+        {
+            return Channels.ContainsKey("FSC-W") ? WidthSinglets() : UngatedSinglets();
+        }
+
+        var (median, sd) = SingletBand("FSC-H", (a, h) => h / (double)a);
+        double lo = median - (4 * sd), hi = median + (4 * sd);
+        lo = Math.Max(lo, 1e-3);
+        const double X = 1e7;
+        return Place(new PolygonGate("Singlets", null, Scatter("FSC-A"), Scatter("FSC-H"), [(0, 0), (X, lo * X), (X, hi * X)]));
+    }
+
+    private EventBitset WidthSinglets()
+    {
+        var (median, sd) = SingletBand("FSC-W", (_, w) => w);
+        return Place(new RectangleGate("Singlets", null, new GateRange(Scatter("FSC-A"), 0, null), new GateRange(Scatter("FSC-W"), Math.Max(median - (4 * sd), 0), median + (4 * sd))));
+    }
+
+    /// <summary>Median and robust SD (1.4826 MAD, at least 1 % of the median) of <paramref name="value"/>(FSC-A, <paramref name="other"/>) over events where both are positive.</summary>
+    private (double Median, double Sd) SingletBand(string other, Func<float, float, double> value)
+    {
         var a = Raw("FSC-A");
-        var h = Raw("FSC-H");
-        var ratios = new double[Count];
+        var o = Raw(other);
+        var values = new double[Count];
         var n = 0;
         for (var i = 0; i < Count; i++)
         {
-            if (a[i] > 0 && h[i] > 0)
+            if (a[i] > 0 && o[i] > 0)
             {
-                ratios[n++] = h[i] / (double)a[i];
+                values[n++] = value(a[i], o[i]);
             }
         }
 
         if (n < 20)
         {
-            throw new PanelException($"Sample '{Sample}': too few events with positive FSC-A and FSC-H to place the singlet gate.");
+            throw new PanelException($"Sample '{Sample}': too few events with positive FSC-A and {other} to place the singlet gate.");
         }
 
-        var r = ratios.AsSpan(0, n);
+        var r = values.AsSpan(0, n);
         var median = Density.Select(r, n / 2);
         for (var i = 0; i < r.Length; i++)
         {
             r[i] = Math.Abs(r[i] - median);
         }
 
-        var sd = Math.Max(1.4826 * Density.Select(r, n / 2), 0.01 * median);
-        double lo = median - (4 * sd), hi = median + (4 * sd);
-        lo = Math.Max(lo, 1e-3);
-        const double X = 1e7;
-        return Place(new PolygonGate("Singlets", null, Scatter("FSC-A"), Scatter("FSC-H"), [(0, 0), (X, lo * X), (X, hi * X)]));
+        return (median, Math.Max(1.4826 * Density.Select(r, n / 2), 0.01 * median));
+    }
+
+    private EventBitset UngatedSinglets()
+    {
+        Notes.Add(new QcFlag(QcCheck.SingletsNotGated, "the file has neither FSC-H nor FSC-W: singlets not gated (Singlets = every event), doublets are counted"));
+        return Place(new RectangleGate("Singlets", null, new GateRange(Scatter("FSC-A"), float.MinValue, null)));
     }
 
     /// <summary>Valley of one marker between its two most prominent modes within a parent; throws when there is one mode only.</summary>
@@ -140,7 +192,8 @@ internal sealed class PlacementContext
 /// <summary>
 /// The built-in TBNK template (domain.md §2.2), placed per sample:
 /// <list type="number">
-/// <item><b>Singlets</b>: FSC-H/FSC-A ratio band, median ± 4 robust SD (a wedge polygon on FSC-A × FSC-H).</item>
+/// <item><b>Singlets</b>: FSC-H/FSC-A ratio band, median ± 4 robust SD (a wedge polygon on FSC-A × FSC-H); without FSC-H an
+/// FSC-W band, without FSC-W too every event (flagged <see cref="QcCheck.SingletsNotGated"/>).</item>
 /// <item><b>Beads</b> (parent Singlets): every one of the six markers above the valley of min(marker) — beads are
 /// bright in all channels, cells are negative in at least one — and FSC-A, SSC-A within ±5 robust SD (ln) of the bright
 /// mode, which drops beads stuck to a cell; <b>Cells</b> = Singlets not Beads.</item>
@@ -153,6 +206,8 @@ internal sealed class PlacementContext
 /// starts a 2-D diagonal mixture on (CD16+56, CD45) — CD56bright NK are also CD45 brighter — whose linear discriminant
 /// becomes a polygon on CD16+56 × CD45; the 1-D cut is the fallback.</item>
 /// </list>
+/// Singlets, Leukocytes and Lymphocytes are core: when one cannot be placed the sample fails. Any later step that cannot be
+/// placed leaves its populations and their children unreported, flagged <see cref="QcCheck.PopulationUndetermined"/>.
 /// Valleys are the lowest point (middle of a flat floor) of a histogram of asinh(x/150)-scaled compensated values,
 /// bin 0.005, Gaussian smoothing σ = 4 bins, between the two most prominent modes.
 /// </summary>
@@ -165,9 +220,9 @@ internal sealed class TbnkTemplate : GateTemplate
     public override IReadOnlyList<string> ReportedPopulations { get; } = ["Beads", "Lymphocytes", "T", "CD4", "CD8", "T_DP", "T_DN", "B", "NK", "NK_bright", "NK_dim"];
 
     public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
-        PlaceInto(new GateContext(new ColumnStore(channelValues, FileSpillover.Of(spillover))), channels, sampleName);
+        PlaceInto(new GateContext(new ColumnStore(channelValues, FileSpillover.Of(spillover))), channels, sampleName).Strategy;
 
-    internal override GatingStrategy PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName)
+    internal override (GatingStrategy Strategy, IReadOnlyList<QcFlag> Notes) PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName)
     {
         ArgumentNullException.ThrowIfNull(channels);
         var p = new PlacementContext(context, channels, sampleName);
@@ -175,20 +230,37 @@ internal sealed class TbnkTemplate : GateTemplate
         var cells = PlaceBeads(p, singlets, RequiredMarkers, optional: false);
         var lymph = PlaceLymphocytes(p, cells);
 
-        var cd3 = p.Cut("CD3", lymph, "T vs non-T");
-        var t = p.Place(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
-        var nonT = p.Place(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
+        // Below Lymphocytes every step degrades on its own: a step that cannot be placed leaves its populations (and
+        // their children) unreported with a PopulationUndetermined note, and the sample is still counted.
+        EventBitset t = null!, nonT = null!;
+        if (!p.TryPlace(["T", "CD4", "CD8", "T_DP", "T_DN", "B", "NK", "NK_bright", "NK_dim"], () =>
+        {
+            var cd3 = p.Cut("CD3", lymph, "T vs non-T");
+            t = p.Place(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
+            nonT = p.Place(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
+        }))
+        {
+            return (p.Strategy, p.Notes);
+        }
 
-        var cd4 = p.Cut("CD4", t, "CD4 on T");
-        var cd8 = p.Cut("CD8", t, "CD8 on T");
-        p.Place(QuadrantGate.Cross("CD4/CD8", "T", p.Marker("CD4"), cd4, p.Marker("CD8"), cd8, lowLow: "T_DN", highLow: "CD4", lowHigh: "CD8", highHigh: "T_DP"));
+        p.TryPlace(["CD4", "CD8", "T_DP", "T_DN"], () =>
+        {
+            var cd4 = p.Cut("CD4", t, "CD4 on T");
+            var cd8 = p.Cut("CD8", t, "CD8 on T");
+            p.Place(QuadrantGate.Cross("CD4/CD8", "T", p.Marker("CD4"), cd4, p.Marker("CD8"), cd8, lowLow: "T_DN", highLow: "CD4", lowHigh: "CD8", highHigh: "T_DP"));
+        });
 
-        var nk = p.Cut("CD16+56", nonT, "NK on CD3-");
-        var cd19 = p.Cut("CD19", nonT, "B on CD3-");
-        p.Place(QuadrantGate.Cross("CD16+56/CD19", "CD3-", p.Marker("CD16+56"), nk, p.Marker("CD19"), cd19, lowLow: "CD3-CD16+56-CD19-", highLow: "NK", lowHigh: "B", highHigh: "CD3-CD16+56+CD19+"));
+        if (p.TryPlace(["B", "NK", "NK_bright", "NK_dim"], () =>
+        {
+            var nk = p.Cut("CD16+56", nonT, "NK on CD3-");
+            var cd19 = p.Cut("CD19", nonT, "B on CD3-");
+            p.Place(QuadrantGate.Cross("CD16+56/CD19", "CD3-", p.Marker("CD16+56"), nk, p.Marker("CD19"), cd19, lowLow: "CD3-CD16+56-CD19-", highLow: "NK", lowHigh: "B", highHigh: "CD3-CD16+56+CD19+"));
+        }))
+        {
+            p.TryPlace(["NK_bright", "NK_dim"], () => AddBrightDim(p, "CD16+56", p.Population("NK")));
+        }
 
-        AddBrightDim(p, "CD16+56", p.Population("NK"));
-        return p.Strategy;
+        return (p.Strategy, p.Notes);
     }
 
     /// <summary>
@@ -322,21 +394,31 @@ internal sealed class NkSubsetTemplate : GateTemplate
     public override IReadOnlyList<string> ReportedPopulations { get; } = ["Lymphocytes", "T", "NK", "NK_bright", "NK_dim"];
 
     public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) =>
-        PlaceInto(new GateContext(new ColumnStore(channelValues, FileSpillover.Of(spillover))), channels, sampleName);
+        PlaceInto(new GateContext(new ColumnStore(channelValues, FileSpillover.Of(spillover))), channels, sampleName).Strategy;
 
-    internal override GatingStrategy PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName)
+    internal override (GatingStrategy Strategy, IReadOnlyList<QcFlag> Notes) PlaceInto(GateContext context, IReadOnlyDictionary<string, string> channels, string sampleName)
     {
         ArgumentNullException.ThrowIfNull(channels);
         var p = new PlacementContext(context, channels, sampleName);
         var singlets = p.Singlets();
         var cells = TbnkTemplate.PlaceBeads(p, singlets, RequiredMarkers, optional: true);
         var lymph = TbnkTemplate.PlaceLymphocytes(p, cells);
-        var cd3 = p.Cut("CD3", lymph, "T vs non-T");
-        p.Place(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
-        var nonT = p.Place(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
-        var cd56 = p.Cut("CD56", nonT, "NK (CD56) on CD3-");
-        var nk = p.Place(new RectangleGate("NK", "CD3-", new GateRange(p.Marker("CD56"), cd56, null)));
-        TbnkTemplate.AddBrightDim(p, "CD56", nk);
-        return p.Strategy;
+        EventBitset nonT = null!, nk = null!;
+        if (p.TryPlace(["T", "NK", "NK_bright", "NK_dim"], () =>
+            {
+                var cd3 = p.Cut("CD3", lymph, "T vs non-T");
+                p.Place(new RectangleGate("T", "Lymphocytes", new GateRange(p.Marker("CD3"), cd3, null)));
+                nonT = p.Place(new BooleanGate("CD3-", "Lymphocytes", BooleanOperator.Not, new GateReference("T")));
+            })
+            && p.TryPlace(["NK", "NK_bright", "NK_dim"], () =>
+            {
+                var cd56 = p.Cut("CD56", nonT, "NK (CD56) on CD3-");
+                nk = p.Place(new RectangleGate("NK", "CD3-", new GateRange(p.Marker("CD56"), cd56, null)));
+            }))
+        {
+            p.TryPlace(["NK_bright", "NK_dim"], () => TbnkTemplate.AddBrightDim(p, "CD56", nk));
+        }
+
+        return (p.Strategy, p.Notes);
     }
 }
