@@ -332,7 +332,7 @@ internal static class CountCommand
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v
         : throw new CliException($"{option} needs a positive number; got '{text}'");
 
-    private static Dictionary<string, string>? Pairs(CliArguments args, string option, string form)
+    internal static Dictionary<string, string>? Pairs(CliArguments args, string option, string form)
     {
         var values = args.Values(option);
         if (values.Count == 0)

@@ -51,13 +51,14 @@ internal static class HiaimCli
                       "error") and the batch goes on; the exit code is then 2.
             """, true),
         ("plot", """
-              hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg [--columns N]
-                         [--dataset N] [read options]
+              hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk|PANEL.json --out PANEL.png|PANEL.svg [--columns N]
+                         [--marker MARKER=CHANNEL]... [--dataset N] [read options]
             """, """
               plot    Draw one file's gating panel: every gate of a Gating-ML strategy (--strategy) or of a
-                      built-in panel's data-placed gates (--panel tbnk|nk, title with QC flags) on its
-                      parent's events, density plots with gate outlines and % of parent, as PNG or SVG (by
-                      the --out extension; others are refused). --columns: plots per row (default 4).
+                      panel's data-placed gates (--panel tbnk|nk|PANEL.json and --marker overrides, as for
+                      count; title with QC flags) on its parent's events, density plots with gate outlines and
+                      % of parent, as PNG or SVG (by the --out extension; others are refused). --columns:
+                      plots per row (default 4).
             """, true),
         ("simulate", """
               hiaim simulate --out DIR [--patients N] [--timepoints pre,mid,post] [--events N] [--seed S]
@@ -436,12 +437,20 @@ internal static class HiaimCli
     {
         if (parsed.Positional.Count != 1 || parsed.Value("--out") is not { } output || (parsed.Value("--strategy") is null) == (parsed.Value("--panel") is null))
         {
-            return UsageError(stderr, "plot", "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk");
+            return UsageError(stderr, "plot", "plot needs one FILE, --out PANEL.png|PANEL.svg and one of --strategy GATES.xml or --panel tbnk|nk|PANEL.json");
         }
 
-        if (parsed.Value("--panel") is { } name && PlotCommand.PanelByName(name) is null)
+        // The same panel names, definition files and --marker overrides as hiaim count.
+        Panels.Panel? panel;
+        IReadOnlyDictionary<string, string>? markers;
+        try
         {
-            return UsageError(stderr, "plot", $"unknown panel '{name}' (known: tbnk, nk)");
+            panel = parsed.Value("--panel") is { } name ? CountCommand.PanelOption(name) : null;
+            markers = CountCommand.Pairs(parsed, "--marker", "MARKER=CHANNEL, e.g. CD3=FITC-A");
+        }
+        catch (CliException e) when (!e.InputError)
+        {
+            return UsageError(stderr, "plot", e.Message);
         }
 
         var columns = 4;
@@ -458,7 +467,7 @@ internal static class HiaimCli
         }
 
         var file = parsed.Positional[0];
-        var request = new PlotCommand.Request(file, output, options, parsed.Value("--strategy"), parsed.Value("--panel"), columns);
+        var request = new PlotCommand.Request(file, output, options, parsed.Value("--strategy"), panel, markers, columns);
         return Guarded(file, stderr, () => PlotCommand.Run(request, stdout, stderr));
     }
 

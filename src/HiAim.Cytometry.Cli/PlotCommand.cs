@@ -7,21 +7,15 @@ using HiAim.Cytometry.Plotting;
 namespace HiAim.Cytometry.Cli;
 
 /// <summary>
-/// <c>hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk --out PANEL.png|PANEL.svg</c>: one file's gating panel
-/// (every gate on its parent's events), from a Gating-ML strategy or a built-in panel's data-placed gates.
+/// <c>hiaim plot FILE --strategy GATES.xml|--panel tbnk|nk|PANEL.json --out PANEL.png|PANEL.svg</c>: one file's gating panel
+/// (every gate on its parent's events), from a Gating-ML strategy or a panel's data-placed gates (with the same
+/// <c>--marker</c> overrides as <c>hiaim count</c>).
 /// </summary>
 internal static class PlotCommand
 {
-    public static readonly string[] ValueOptions = [.. CliArguments.ReadValueOptions, "--strategy", "--panel", "--out", "--columns"];
+    public static readonly string[] ValueOptions = [.. CliArguments.ReadValueOptions, "--strategy", "--panel", "--out", "--columns", "--marker"];
 
-    public sealed record Request(string File, string Out, FcsReadOptions Options, string? StrategyPath, string? PanelName, int Columns);
-
-    public static Panel? PanelByName(string name) => name.ToUpperInvariant() switch
-    {
-        "TBNK" => TbnkPanel.Default,
-        "NK" or "NK-SUBSETS" => TbnkPanel.NkSubsets,
-        _ => null,
-    };
+    public sealed record Request(string File, string Out, FcsReadOptions Options, string? StrategyPath, Panel? Panel, IReadOnlyDictionary<string, string>? Markers, int Columns);
 
     public static int Run(Request request, TextWriter stdout, TextWriter stderr)
     {
@@ -37,9 +31,9 @@ internal static class PlotCommand
         GatingPanel panel;
         try
         {
-            if (request.PanelName is { } name)
+            if (request.Panel is { } p)
             {
-                var result = PanelByName(name)!.Analyze(sample, new PanelRunOptions { SampleName = Path.GetFileName(request.File) });
+                var result = p.Analyze(sample, new PanelRunOptions { SampleName = Path.GetFileName(request.File), ChannelOverrides = request.Markers });
                 panel = GatingPanel.For(result, options);
             }
             else

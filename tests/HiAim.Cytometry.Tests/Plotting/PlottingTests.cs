@@ -320,4 +320,39 @@ public sealed class PlottingTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Cli_plot_takes_the_panel_names_and_marker_overrides_of_count()
+    {
+        var dir = Directory.CreateTempSubdirectory("hiaim-plot-");
+        try
+        {
+            var fcs = Path.Combine(dir.FullName, "sample.fcs");
+            Sample.Value.File.Write(fcs);
+            var png = Path.Combine(dir.FullName, "panel.png");
+
+            // count's spellings: nk-subsets as well as nk (an NK tube's markers are missing from a TBNK tube: refused by name).
+            var (code, _, error) = CliRunner.Hiaim("plot", fcs, "--panel", "nksubsets", "--out", png);
+            Assert.Equal(2, code);
+            Assert.Contains("CD56", error, StringComparison.Ordinal);
+
+            // The override reaches the panel: a channel that is not in the file is named in the refusal.
+            (code, _, error) = CliRunner.Hiaim("plot", fcs, "--panel", "tbnk", "--marker", "CD3=NoSuchChannel", "--out", png);
+            Assert.Equal(2, code);
+            Assert.Contains("NoSuchChannel", error, StringComparison.Ordinal);
+
+            // An override to the channel the label matching finds gives the same panel.
+            (code, _, error) = CliRunner.Hiaim("plot", fcs, "--panel", "tbnk", "--marker", "CD3=FITC-A", "--out", png);
+            Assert.True(code == 0, error);
+            Assert.True(new FileInfo(png).Length > 10_000);
+
+            (code, _, error) = CliRunner.Hiaim("plot", fcs, "--panel", "tbnk", "--marker", "CD3", "--out", png);
+            Assert.Equal(2, code);
+            Assert.Contains("MARKER=CHANNEL", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
