@@ -283,8 +283,10 @@ public sealed class GatingStrategy
     public IEnumerable<BatchItem<GatedFile>> ApplyMany(IEnumerable<string> paths, BatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        // Checked once before any file is read: an invalid strategy is the caller's error, not every file's.
+        // Checked once before any file is read: an invalid strategy is the caller's error, not every file's. Both caches
+        // are filled here, on the caller's thread, so the workers only read them.
         _order ??= EvaluationOrder();
+        _compensationUse ??= CompensationUse();
         var readOptions = options?.ReadOptions;
         var timings = options?.Timings;
         return FcsBatch.Run(paths, (path, pool) => ApplyTo(path, readOptions, timings, pool), options, cancellationToken);
