@@ -1,3 +1,4 @@
+using System.Buffers;
 using HiAim.Cytometry.Compensation;
 using HiAim.Cytometry.Events;
 using HiAim.Cytometry.Gating;
@@ -125,7 +126,21 @@ internal sealed class PlacementContext
     {
         var a = Raw("FSC-A");
         var o = Raw(other);
-        var values = new double[Count];
+
+        // Scratch from the shared pool: a fresh array per sample is a large-object allocation whose pages fault in.
+        var values = ArrayPool<double>.Shared.Rent(Count);
+        try
+        {
+            return SingletBand(a, o, values, other, value);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(values);
+        }
+    }
+
+    private (double Median, double Sd) SingletBand(ReadOnlySpan<float> a, ReadOnlySpan<float> o, double[] values, string other, Func<float, float, double> value)
+    {
         var n = 0;
         for (var i = 0; i < Count; i++)
         {
@@ -159,17 +174,15 @@ internal sealed class PlacementContext
     /// <summary>Valley of one marker between its two most prominent modes within a parent; throws when there is one mode only.</summary>
     public double Cut(string marker, EventBitset parent, string what)
     {
-        var v = Select(Scaled(marker), parent);
-        return Density.ValleyBetweenMainModes(v, Lo, Hi, Width, Sigma)
-            ?? throw new PanelException($"Sample '{Sample}': {what}: the {marker} density among {v.Count} events has no second mode, so no valley to cut at.");
+        return Density.ValleyBetweenMainModes(Scaled(marker), parent, Lo, Hi, Width, Sigma)
+            ?? throw new PanelException($"Sample '{Sample}': {what}: the {marker} density among {parent.Count} events has no second mode, so no valley to cut at.");
     }
 
     /// <summary>Leukocytes: CD45 above the valley right of the CD45− (debris) mode; when that mode is missing, 500 compensated units.</summary>
     public double LeukocyteCut(EventBitset parent)
     {
-        var v = Select(Scaled("CD45"), parent);
         var fallback = GateTemplate.Scale.Apply(500);
-        var fv = Density.FirstValley(v, Lo, Hi, Width, Sigma, 0.02, 0.02);
+        var fv = Density.FirstValley(Scaled("CD45"), parent, Lo, Hi, Width, Sigma, 0.02, 0.02);
         return fv is { } f && f.FirstMode < GateTemplate.Scale.Apply(1_000) ? f.Valley : fallback;
     }
 
@@ -177,15 +190,23 @@ internal sealed class PlacementContext
     public double LymphocyteSscCut(EventBitset leukocytes)
     {
         var ssc = Raw("SSC-A");
-        var ln = new List<double>(leukocytes.Count);
-        foreach (var i in leukocytes.ToIndices())
+        var ln = ArrayPool<double>.Shared.Rent(leukocytes.Count);
+        try
         {
-            ln.Add(Math.Log(Math.Max(ssc[i], 1f)));
-        }
+            var n = 0;
+            foreach (var i in leukocytes.ToIndices())
+            {
+                ln[n++] = Math.Log(Math.Max(ssc[i], 1f));
+            }
 
-        var fv = Density.FirstValley(ln, Math.Log(100), Math.Log(300_000), 0.02, 4, 0.02, 0.1)
-            ?? throw new PanelException($"Sample '{Sample}': no SSC valley between lymphocytes and monocytes/granulocytes among {ln.Count} CD45+ events.");
-        return Math.Exp(fv.Valley);
+            var fv = Density.FirstValley(ln.AsSpan(0, n), Math.Log(100), Math.Log(300_000), 0.02, 4, 0.02, 0.1)
+                ?? throw new PanelException($"Sample '{Sample}': no SSC valley between lymphocytes and monocytes/granulocytes among {n} CD45+ events.");
+            return Math.Exp(fv.Valley);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(ln);
+        }
     }
 }
 
@@ -272,8 +293,21 @@ internal sealed class TbnkTemplate : GateTemplate
     {
         var cols = markers.Select(p.Scaled).ToArray();
         var members = singlets.ToIndices();
-        var minValues = new List<double>(members.Length);
-        var mins = new float[members.Length];
+
+        // min(markers) per singlet, in a pooled scratch array (a fresh one per sample is a large-object allocation).
+        var scratch = ArrayPool<double>.Shared.Rent(members.Length);
+        try
+        {
+            return PlaceBeads(p, markers, optional, singlets, cols, members, scratch.AsSpan(0, members.Length));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scratch);
+        }
+    }
+
+    private static EventBitset PlaceBeads(PlacementContext p, IReadOnlyList<string> markers, bool optional, EventBitset singlets, float[][] cols, int[] members, Span<double> mins)
+    {
         for (var k = 0; k < members.Length; k++)
         {
             var i = members[k];
@@ -284,14 +318,22 @@ internal sealed class TbnkTemplate : GateTemplate
             }
 
             mins[k] = m;
-            minValues.Add(m);
         }
 
         // No second mode: no beads in the tube; the gate sits above full scale and QC flags the bead count.
-        var beadCut = Density.ValleyBetweenMainModes(minValues, PlacementContext.Lo, PlacementContext.Hi, PlacementContext.Width, PlacementContext.Sigma) ?? 1.5;
+        var beadCut = Density.ValleyBetweenMainModes(mins, PlacementContext.Lo, PlacementContext.Hi, PlacementContext.Width, PlacementContext.Sigma) ?? 1.5;
         if (optional)
         {
-            var bright = minValues.Where(v => v >= beadCut).OrderBy(v => v).ToList();
+            var bright = new List<double>();
+            foreach (var v in mins)
+            {
+                if (v >= beadCut)
+                {
+                    bright.Add(v);
+                }
+            }
+
+            bright.Sort();
             if (bright.Count < 20 || bright[bright.Count / 2] < GateTemplate.Scale.Apply(20_000))
             {
                 return singlets;

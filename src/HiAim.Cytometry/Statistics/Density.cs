@@ -1,3 +1,5 @@
+using HiAim.Cytometry.Gating;
+
 namespace HiAim.Cytometry.Statistics;
 
 /// <summary>
@@ -78,19 +80,63 @@ internal static class Density
         return values[k];
     }
 
-    public static Histogram Smoothed(IReadOnlyList<double> values, double lo, double hi, double width, double sigmaBins)
+    public static Histogram Smoothed(IReadOnlyList<double> values, double lo, double hi, double width, double sigmaBins) =>
+        Smoothed(AsSpan(values), lo, hi, width, sigmaBins);
+
+    public static Histogram Smoothed(ReadOnlySpan<double> values, double lo, double hi, double width, double sigmaBins)
     {
-        var bins = Math.Max(8, (int)Math.Ceiling((hi - lo) / width));
-        var raw = new double[bins];
+        var raw = new double[Bins(lo, hi, width)];
         foreach (var v in values)
         {
-            if (double.IsFinite(v))
+            Add(raw, v, lo, width);
+        }
+
+        return Smooth(raw, lo, width, sigmaBins);
+    }
+
+    /// <summary>
+    /// The same histogram as <see cref="Smoothed(ReadOnlySpan{double}, double, double, double, double)"/> over the values of
+    /// <paramref name="column"/> at <paramref name="members"/>, read in place: placement histograms a population's values
+    /// without first copying them out (each copy was a large-object array to allocate and fault in, per cut and sample).
+    /// </summary>
+    public static Histogram Smoothed(ReadOnlySpan<float> column, EventBitset members, double lo, double hi, double width, double sigmaBins)
+    {
+        var raw = new double[Bins(lo, hi, width)];
+        var words = members.Words;
+        for (var w = 0; w < words.Length; w++)
+        {
+            var bits = words[w];
+            while (bits != 0)
             {
-                var b = (int)Math.Floor((v - lo) / width);
-                raw[Math.Clamp(b, 0, bins - 1)]++;
+                Add(raw, column[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)], lo, width);
+                bits &= bits - 1;
             }
         }
 
+        return Smooth(raw, lo, width, sigmaBins);
+    }
+
+    private static int Bins(double lo, double hi, double width) => Math.Max(8, (int)Math.Ceiling((hi - lo) / width));
+
+    private static void Add(double[] raw, double v, double lo, double width)
+    {
+        if (double.IsFinite(v))
+        {
+            var b = (int)Math.Floor((v - lo) / width);
+            raw[Math.Clamp(b, 0, raw.Length - 1)]++;
+        }
+    }
+
+    private static ReadOnlySpan<double> AsSpan(IReadOnlyList<double> values) => values switch
+    {
+        double[] a => a,
+        List<double> l => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(l),
+        _ => values.ToArray(),
+    };
+
+    private static Histogram Smooth(double[] raw, double lo, double width, double sigmaBins)
+    {
+        var bins = raw.Length;
         var radius = (int)Math.Ceiling(4 * sigmaBins);
         var kernel = new double[(2 * radius) + 1];
         for (var k = -radius; k <= radius; k++)
@@ -194,14 +240,19 @@ internal static class Density
     }
 
     /// <summary>The valley between the two most prominent modes, or null when the density has one mode.</summary>
-    public static double? ValleyBetweenMainModes(IReadOnlyList<double> values, double lo, double hi, double width, double sigmaBins, double minProminence = 0.02)
-    {
-        if (values.Count < 20)
-        {
-            return null;
-        }
+    public static double? ValleyBetweenMainModes(IReadOnlyList<double> values, double lo, double hi, double width, double sigmaBins, double minProminence = 0.02) =>
+        values.Count < 20 ? null : ValleyBetweenMainModes(Smoothed(values, lo, hi, width, sigmaBins), minProminence);
 
-        var hist = Smoothed(values, lo, hi, width, sigmaBins);
+    /// <summary>The same over <paramref name="column"/> at <paramref name="members"/>, read in place.</summary>
+    public static double? ValleyBetweenMainModes(ReadOnlySpan<float> column, EventBitset members, double lo, double hi, double width, double sigmaBins, double minProminence = 0.02) =>
+        members.Count < 20 ? null : ValleyBetweenMainModes(Smoothed(column, members, lo, hi, width, sigmaBins), minProminence);
+
+    /// <summary>The same over <paramref name="values"/>.</summary>
+    public static double? ValleyBetweenMainModes(ReadOnlySpan<double> values, double lo, double hi, double width, double sigmaBins, double minProminence = 0.02) =>
+        values.Length < 20 ? null : ValleyBetweenMainModes(Smoothed(values, lo, hi, width, sigmaBins), minProminence);
+
+    private static double? ValleyBetweenMainModes(Histogram hist, double minProminence)
+    {
         var modes = Modes(hist.Heights);
         var max = hist.Heights.Max();
         var top = modes.Where(m => m.Prominence >= minProminence * max).OrderByDescending(m => m.Prominence).ThenBy(m => m.Bin).Take(2).OrderBy(m => m.Bin).ToList();
@@ -213,14 +264,19 @@ internal static class Density
     /// <paramref name="firstProminence"/> of the highest bin, then the next mode whose prominence is ≥
     /// <paramref name="secondProminence"/> of that first mode's height. Null when there is no such pair.
     /// </summary>
-    public static (double Valley, double FirstMode)? FirstValley(IReadOnlyList<double> values, double lo, double hi, double width, double sigmaBins, double firstProminence, double secondProminence)
-    {
-        if (values.Count < 20)
-        {
-            return null;
-        }
+    public static (double Valley, double FirstMode)? FirstValley(IReadOnlyList<double> values, double lo, double hi, double width, double sigmaBins, double firstProminence, double secondProminence) =>
+        values.Count < 20 ? null : FirstValley(Smoothed(values, lo, hi, width, sigmaBins), firstProminence, secondProminence);
 
-        var hist = Smoothed(values, lo, hi, width, sigmaBins);
+    /// <summary>The same over <paramref name="column"/> at <paramref name="members"/>, read in place.</summary>
+    public static (double Valley, double FirstMode)? FirstValley(ReadOnlySpan<float> column, EventBitset members, double lo, double hi, double width, double sigmaBins, double firstProminence, double secondProminence) =>
+        members.Count < 20 ? null : FirstValley(Smoothed(column, members, lo, hi, width, sigmaBins), firstProminence, secondProminence);
+
+    /// <summary>The same over <paramref name="values"/>.</summary>
+    public static (double Valley, double FirstMode)? FirstValley(ReadOnlySpan<double> values, double lo, double hi, double width, double sigmaBins, double firstProminence, double secondProminence) =>
+        values.Length < 20 ? null : FirstValley(Smoothed(values, lo, hi, width, sigmaBins), firstProminence, secondProminence);
+
+    private static (double Valley, double FirstMode)? FirstValley(Histogram hist, double firstProminence, double secondProminence)
+    {
         var modes = Modes(hist.Heights);
         var max = hist.Heights.Max();
         var first = modes.FirstOrDefault(m => m.Prominence >= firstProminence * max);
