@@ -10,6 +10,13 @@ namespace HiAim.Cytometry.Panels;
 /// <param name="Aliases">Other spellings tried against $PnS/$PnN (see <see cref="MarkerMatching"/>).</param>
 public sealed record PanelMarker(string Name, IReadOnlyList<string> Aliases)
 {
+    /// <summary>
+    /// Whether a file may lack this marker: the populations gated on it are then not determined (flagged
+    /// <see cref="QcCheck.PopulationUndetermined"/> with the marker named) and every other population is still counted.
+    /// A required marker the file lacks fails the sample (<see cref="MarkerNotFoundException"/>).
+    /// </summary>
+    public bool Optional { get; init; }
+
     /// <summary>A marker without aliases.</summary>
     /// <param name="name">Marker name.</param>
     public PanelMarker(string name)
@@ -89,6 +96,26 @@ public sealed class Panel
         UsesCountingBeads = usesCountingBeads;
     }
 
+    /// <summary>
+    /// This panel with <paramref name="markers"/> made <see cref="PanelMarker.Optional"/>: e.g. a TBNK tube stained without
+    /// CD16+56 (<c>TbnkPanel.Default.WithOptionalMarkers("CD16+56")</c>) is still counted, with NK and its subsets
+    /// flagged as not determined.
+    /// </summary>
+    /// <param name="markers">Marker names of this panel (case-insensitive).</param>
+    /// <returns>A new panel; this one is unchanged.</returns>
+    /// <exception cref="ArgumentException">A name is not a marker of this panel.</exception>
+    public Panel WithOptionalMarkers(params IEnumerable<string> markers)
+    {
+        ArgumentNullException.ThrowIfNull(markers);
+        var names = markers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (names.FirstOrDefault(n => !Markers.Any(m => m.Name.Equals(n, StringComparison.OrdinalIgnoreCase))) is { } unknown)
+        {
+            throw new ArgumentException($"'{unknown}' is not a marker of panel '{Name}' (its markers: {string.Join(", ", Markers.Select(m => m.Name))}).", nameof(markers));
+        }
+
+        return new Panel(Name, Markers.Select(m => names.Contains(m.Name) ? m with { Optional = true } : m), Template, UsesCountingBeads);
+    }
+
     /// <summary>Panel name.</summary>
     public string Name { get; }
 
@@ -108,7 +135,8 @@ public sealed class Panel
     /// <param name="channels">The sample's channels.</param>
     /// <param name="overrides">Marker → $PnN overrides, or null.</param>
     /// <param name="sampleName">Sample name for messages.</param>
-    /// <returns>Marker (and scatter) name → $PnN; an optional scatter channel (<see cref="OptionalScatterChannels"/>) the file lacks has no entry.</returns>
+    /// <returns>Marker (and scatter) name → $PnN; an optional scatter channel (<see cref="OptionalScatterChannels"/>) or
+    /// <see cref="PanelMarker.Optional"/> marker the file lacks has no entry.</returns>
     /// <exception cref="MarkerNotFoundException">A marker has no channel, or an override names a missing channel.</exception>
     /// <exception cref="PanelException">A marker matches several channels.</exception>
     public IReadOnlyDictionary<string, string> ResolveChannels(IReadOnlyList<FcsChannel> channels, IReadOnlyDictionary<string, string>? overrides = null, string sampleName = "sample")
@@ -146,6 +174,11 @@ public sealed class Panel
             var spellings = marker.Aliases.Prepend(marker.Name).ToList();
             var byLabel = channels.Where(c => !c.IsTime && spellings.Any(s => MarkerMatching.Matches(s, c.Label))).ToList();
             var found = byLabel.Count > 0 ? byLabel : [.. channels.Where(c => !c.IsTime && spellings.Any(s => MarkerMatching.Matches(s, c.Name)))];
+            if (found.Count == 0 && marker.Optional)
+            {
+                continue;
+            }
+
             result[name] = found.Count switch
             {
                 1 => found[0].Name,
@@ -178,9 +211,11 @@ public sealed class Panel
         var spillover = SampleSpillover(sample, name);
         if (Template is StrategyTemplate fixedGates)
         {
-            // A marker-named strategy: bind this sample's channels to the markers, then gate.
+            // A marker-named strategy: bind this sample's channels to the markers, then gate. Gates on an optional marker
+            // the file lacks are left out with their descendants, and their reported populations are flagged.
             var (bound, boundSpill) = StrategyTemplate.Bind(values, spillover, channels);
-            return Report(sample, options, name, bound, fixedGates.Strategy, fixedGates.Strategy.Apply(bound, FileSpillover.Of(boundSpill), pool: null, options.Timings), fixedGates.Reported);
+            var (gates, reported, missing) = fixedGates.Without([.. Markers.Where(m => m.Optional && !channels.ContainsKey(m.Name)).Select(m => m.Name)], name);
+            return Report(sample, options, name, bound, gates, gates.Apply(bound, FileSpillover.Of(boundSpill), pool: null, options.Timings), reported, missing);
         }
 
         // One column store and one gating context for placement and gating: every gate is evaluated once.
@@ -250,13 +285,15 @@ public sealed class Panel
     /// Reads a panel definition (JSON), so a lab adds a panel without code:
     /// <code>
     /// { "name": "Treg", "countingBeads": false,
-    ///   "markers": [ { "name": "CD4" }, { "name": "CD25", "aliases": ["IL-2Ra"] }, { "name": "CD127" }, ... ],
+    ///   "markers": [ { "name": "CD4" }, { "name": "CD25", "aliases": ["IL-2Ra"] }, { "name": "CD127", "optional": true }, ... ],
     ///   "strategy": "treg.gating.xml",
     ///   "populations": { "Lymphocytes": "Lymphocytes", "CD4": "CD4+", "Treg": "CD25+CD127lo" } }
     /// </code>
     /// <c>strategy</c> is a Gating-ML 2.0 file (relative to the JSON file) whose dimensions name the markers (and
     /// <c>FSC-A</c>, <c>FSC-H</c>, <c>SSC-A</c>); <c>populations</c> maps each reported name to a gate id, in report order,
-    /// and must include <c>Lymphocytes</c> (and <c>Beads</c> when <c>countingBeads</c> is true).
+    /// and must include <c>Lymphocytes</c> (and <c>Beads</c> when <c>countingBeads</c> is true). A marker with
+    /// <c>"optional": true</c> may be missing from a file: the gates on it (and below them) are then left out and their
+    /// populations flagged <see cref="QcCheck.PopulationUndetermined"/>, as the built-in templates do.
     /// </summary>
     /// <param name="path">The JSON file.</param>
     /// <returns>The panel, with a <see cref="StrategyTemplate"/>.</returns>
@@ -295,7 +332,10 @@ public sealed class Panel
                 var aliases = m.ValueKind == System.Text.Json.JsonValueKind.Object && m.TryGetProperty("aliases", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Array
                     ? a.EnumerateArray().Select(x => x.ValueKind == System.Text.Json.JsonValueKind.String ? x.GetString()! : throw new PanelException($"Panel definition {path}: marker aliases must be strings.")).ToList()
                     : [];
-                markers.Add(new PanelMarker(Text(m, "name"), aliases));
+                var optional = m.TryGetProperty("optional", out var o) && (o.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False
+                    ? o.GetBoolean()
+                    : throw new PanelException($"Panel definition {path}: marker 'optional' must be true or false."));
+                markers.Add(new PanelMarker(Text(m, "name"), aliases) { Optional = optional });
             }
 
             var strategyPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Text(root, "strategy"));

@@ -71,6 +71,67 @@ public sealed class StrategyTemplate : GateTemplate
     /// <returns><see cref="Strategy"/>.</returns>
     public override GatingStrategy Place(EventMatrix channelValues, Spillover? spillover, IReadOnlyDictionary<string, string> channels, string sampleName) => Strategy;
 
+    /// <summary>
+    /// The strategy without the gates on <paramref name="missingMarkers"/> (optional markers a sample lacks) and without every
+    /// gate below or built from them; the reported populations that remain; and a <see cref="QcCheck.PopulationUndetermined"/>
+    /// note naming the ones left out.
+    /// </summary>
+    /// <exception cref="PanelException"><c>Lymphocytes</c> would be left out: the sample cannot be reported.</exception>
+    internal (GatingStrategy Strategy, IReadOnlyList<(string Name, string Id)> Reported, IReadOnlyList<QcFlag> Notes) Without(IReadOnlyCollection<string> missingMarkers, string sampleName)
+    {
+        if (missingMarkers.Count == 0)
+        {
+            return (Strategy, _reported, []);
+        }
+
+        var missing = missingMarkers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+
+        // A parent may be defined after its child, so repeat until nothing more is dropped.
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var gate in Strategy.Gates)
+            {
+                if (dropped.Contains(gate.Id))
+                {
+                    continue;
+                }
+
+                var lost = gate.Dimensions.SelectMany(DimensionChannels).Any(missing.Contains)
+                    || (gate.ParentId is { } parent && dropped.Contains(parent))
+                    || (gate is BooleanGate b && b.Operands.Any(o => dropped.Contains(o.PopulationId)));
+                if (lost)
+                {
+                    dropped.Add(gate.Id);
+                    dropped.UnionWith(gate.PopulationIds);
+                    changed = true;
+                }
+            }
+        }
+
+        var lostReported = _reported.Where(r => dropped.Contains(r.Id)).Select(r => r.Name).ToList();
+        var why = $"marker{(missing.Count == 1 ? string.Empty : "s")} {string.Join(", ", missing.Order(StringComparer.OrdinalIgnoreCase))} (optional) not in the file";
+        if (lostReported.Contains("Lymphocytes"))
+        {
+            throw new PanelException($"Sample '{sampleName}': the core population Lymphocytes is gated on {why}.");
+        }
+
+        var strategy = new GatingStrategy();
+        foreach (var matrix in Strategy.Matrices.Values)
+        {
+            strategy.Add(matrix);
+        }
+
+        foreach (var gate in Strategy.Gates.Where(g => !dropped.Contains(g.Id)))
+        {
+            strategy.Add(gate);
+        }
+
+        IReadOnlyList<QcFlag> notes = lostReported.Count == 0 ? [] : [new QcFlag(QcCheck.PopulationUndetermined, $"{string.Join(", ", lostReported)} not determined (not reported): {why}")];
+        return (strategy, [.. _reported.Where(r => !dropped.Contains(r.Id))], notes);
+    }
+
     /// <summary>The sample's values and spillover with each bound channel renamed to its marker (columns shared, not copied).</summary>
     internal static (EventMatrix Values, Spillover? Spillover) Bind(EventMatrix values, Spillover? spillover, IReadOnlyDictionary<string, string> channels)
     {

@@ -40,7 +40,12 @@ internal sealed class PlacementContext
 
     public int Count => _context.EventCount;
 
-    public Dimension Marker(string marker) => new(Channels[marker], Compensation, GateTemplate.Scale);
+    public Dimension Marker(string marker) =>
+        Channels.TryGetValue(marker, out var channel) ? new(channel, Compensation, GateTemplate.Scale)
+        : throw new PanelException($"Sample '{Sample}': marker {marker} (optional in this panel) is not in the file.");
+
+    /// <summary>Whether the file has <paramref name="marker"/> (an optional marker may be missing).</summary>
+    public bool Has(string marker) => Channels.ContainsKey(marker);
 
     public Dimension Scatter(string name) => new(Channels[name]);
 
@@ -227,7 +232,9 @@ internal sealed class PlacementContext
 /// starts a 2-D diagonal mixture on (CD16+56, CD45) — CD56bright NK are also CD45 brighter — whose linear discriminant
 /// becomes a polygon on CD16+56 × CD45; the 1-D cut is the fallback.</item>
 /// </list>
-/// Singlets, Leukocytes and Lymphocytes are core: when one cannot be placed the sample fails. Any later step that cannot be
+/// Singlets, Leukocytes and Lymphocytes are core: when one cannot be placed the sample fails. A marker the panel makes
+/// optional (<see cref="Panel.WithOptionalMarkers"/>) and the file lacks leaves the populations gated on it undetermined;
+/// without CD3, B is CD19+ among lymphocytes; without CD16+56 (or CD19), B (or NK) is a single cut on CD3−. Any later step that cannot be
 /// placed leaves its populations and their children unreported, flagged <see cref="QcCheck.PopulationUndetermined"/>.
 /// Valleys are the lowest point (middle of a flat floor) of a histogram of asinh(x/150)-scaled compensated values,
 /// bin 0.005, Gaussian smoothing σ = 4 bins, between the two most prominent modes.
@@ -248,8 +255,18 @@ internal sealed class TbnkTemplate : GateTemplate
         ArgumentNullException.ThrowIfNull(channels);
         var p = new PlacementContext(context, channels, sampleName);
         var singlets = p.Singlets();
-        var cells = PlaceBeads(p, singlets, RequiredMarkers, optional: false);
+        var cells = PlaceBeads(p, singlets, [.. RequiredMarkers.Where(p.Has)], optional: false);
         var lymph = PlaceLymphocytes(p, cells);
+        if (!p.Has("CD3"))
+        {
+            // Without CD3 there is no T gate and no CD3− parent; B cells are CD3− anyway, so B is CD19+ among lymphocytes.
+            p.TryPlace(["T", "CD4", "CD8", "T_DP", "T_DN"], () => p.Marker("CD3"));
+            p.TryPlace(["B"], () => p.Place(new RectangleGate("B", "Lymphocytes", new GateRange(p.Marker("CD19"), p.Cut("CD19", lymph, "B (CD19) on lymphocytes"), null))));
+
+            p.TryPlace(["NK", "NK_bright", "NK_dim"], () => p.Marker("CD3"));
+            return (p.Strategy, p.Notes);
+        }
+
 
         // Below Lymphocytes every step degrades on its own: a step that cannot be placed leaves its populations (and
         // their children) unreported with a PopulationUndetermined note, and the sample is still counted.
@@ -271,7 +288,16 @@ internal sealed class TbnkTemplate : GateTemplate
             p.Place(QuadrantGate.Cross("CD4/CD8", "T", p.Marker("CD4"), cd4, p.Marker("CD8"), cd8, lowLow: "T_DN", highLow: "CD4", lowHigh: "CD8", highHigh: "T_DP"));
         });
 
-        if (p.TryPlace(["B", "NK", "NK_bright", "NK_dim"], () =>
+        if (!p.Has("CD16+56") || !p.Has("CD19"))
+        {
+            // One of the two optional: the other is a single cut on CD3− (the quadrant needs both).
+            p.TryPlace(["B"], () => p.Place(new RectangleGate("B", "CD3-", new GateRange(p.Marker("CD19"), p.Cut("CD19", nonT, "B on CD3-"), null))));
+            if (p.TryPlace(["NK", "NK_bright", "NK_dim"], () => p.Place(new RectangleGate("NK", "CD3-", new GateRange(p.Marker("CD16+56"), p.Cut("CD16+56", nonT, "NK on CD3-"), null)))))
+            {
+                p.TryPlace(["NK_bright", "NK_dim"], () => AddBrightDim(p, "CD16+56", p.Population("NK")));
+            }
+        }
+        else if (p.TryPlace(["B", "NK", "NK_bright", "NK_dim"], () =>
         {
             var nk = p.Cut("CD16+56", nonT, "NK on CD3-");
             var cd19 = p.Cut("CD19", nonT, "B on CD3-");
@@ -443,7 +469,7 @@ internal sealed class NkSubsetTemplate : GateTemplate
         ArgumentNullException.ThrowIfNull(channels);
         var p = new PlacementContext(context, channels, sampleName);
         var singlets = p.Singlets();
-        var cells = TbnkTemplate.PlaceBeads(p, singlets, RequiredMarkers, optional: true);
+        var cells = TbnkTemplate.PlaceBeads(p, singlets, [.. RequiredMarkers.Where(p.Has)], optional: true);
         var lymph = TbnkTemplate.PlaceLymphocytes(p, cells);
         EventBitset nonT = null!, nk = null!;
         if (p.TryPlace(["T", "NK", "NK_bright", "NK_dim"], () =>
