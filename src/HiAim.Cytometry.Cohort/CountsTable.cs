@@ -45,7 +45,7 @@ internal static class CountsTable
         header.Add("read_warnings");
         header.Add("error");
         List<IEnumerable<string>> csv = [header];
-        List<IEnumerable<string>> qc = [["file", "check", "reason"]];
+        List<IEnumerable<string>> qc = [["file", "check", "value", "threshold", "reason"]];
         for (var i = 0; i < keys.Count; i++)
         {
             var s = stored[i];
@@ -73,7 +73,7 @@ internal static class CountsTable
             {
                 foreach (var flag in s!.Flags)
                 {
-                    qc.Add([Safe(keys[i]), flag.Check.ToString(), Safe(flag.Reason)]);
+                    qc.Add([Safe(keys[i]), flag.Check.ToString(), Number(flag.Value), Safe(flag.Threshold ?? string.Empty), Safe(flag.Reason)]);
                 }
             }
         }

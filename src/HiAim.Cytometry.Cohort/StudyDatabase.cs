@@ -18,8 +18,8 @@ internal sealed record StoredSample(string File, string Sha256, string SettingsS
 /// </summary>
 internal sealed class StudyDatabase : IDisposable
 {
-    /// <summary>2: read_warnings table (a version 1 database is upgraded in place).</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>2: read_warnings table; 3: qc_flags value and threshold (a version 1 or 2 database is upgraded in place).</summary>
+    public const int SchemaVersion = 3;
 
     /// <summary>Warnings stored per sample; more are counted in one last row (a file with 300,000 duplicate keywords must not bloat the database).</summary>
     public const int MaxStoredWarnings = 100;
@@ -32,7 +32,7 @@ internal sealed class StudyDatabase : IDisposable
         ("samples", ["file", "path", "sha256", "settings_sha256", "run_id", "status", "error", "events", "beads_per_test", "volume_ul"]),
         ("populations", ["file", "ordinal", "population", "events", "pct_lymphocytes", "pct_parent", "per_ul"]),
         ("gates", ["file", "gating_ml"]),
-        ("qc_flags", ["file", "ordinal", "check_name", "reason"]),
+        ("qc_flags", ["file", "ordinal", "check_name", "reason", "value", "threshold"]),
         ("read_warnings", ["file", "ordinal", "code", "offset", "message"]),
     ];
 
@@ -65,7 +65,7 @@ internal sealed class StudyDatabase : IDisposable
         """
         CREATE TABLE IF NOT EXISTS qc_flags (
           file TEXT NOT NULL REFERENCES samples(file), ordinal INTEGER NOT NULL, check_name TEXT NOT NULL, reason TEXT NOT NULL,
-          PRIMARY KEY (file, ordinal))
+          value REAL, threshold TEXT, PRIMARY KEY (file, ordinal))
         """,
     ];
 
@@ -100,16 +100,22 @@ internal sealed class StudyDatabase : IDisposable
                 Execute(statement, tx);
             }
 
-            CheckTables(path, tx);
             var version = Scalar("SELECT value FROM meta WHERE key = 'schema_version'", tx);
+            if (version as string is "1" or "2")
+            {
+                // Version 1 lacked the read_warnings table (created above), versions 1-2 the qc_flags value and threshold
+                // (added here, empty for old rows); their samples are re-analysed anyway, as the settings hash includes the
+                // library version.
+                AddMissingColumns("qc_flags", [("value", "REAL"), ("threshold", "TEXT")], tx);
+            }
+
+            CheckTables(path, tx);
             if (version is null)
             {
                 Execute($"INSERT INTO meta (key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
             }
-            else if (version as string == "1")
+            else if (version as string is "1" or "2")
             {
-                // Version 1 lacked only the read_warnings table, created above; its samples are re-analysed anyway, as the
-                // settings hash includes the library version.
                 Execute($"UPDATE meta SET value = '{SchemaVersion}' WHERE key = 'schema_version'", tx);
             }
             else if (version as string != SchemaVersion.ToString(CultureInfo.InvariantCulture))
@@ -123,23 +129,38 @@ internal sealed class StudyDatabase : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Adds the columns a table of an older schema lacks (ALTER TABLE ADD COLUMN: old rows get NULL).</summary>
+    private void AddMissingColumns(string table, (string Name, string Type)[] columns, SqliteTransaction tx)
+    {
+        var have = Columns(table, tx);
+        foreach (var (name, type) in columns.Where(c => !have.Contains(c.Name)))
+        {
+            Execute($"ALTER TABLE {table} ADD COLUMN {name} {type}", tx);
+        }
+    }
+
+    /// <summary>The column names of a table (none when it does not exist).</summary>
+    private HashSet<string> Columns(string table, SqliteTransaction tx)
+    {
+        var have = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+        cmd.Transaction = tx;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            have.Add(r.GetString(0));
+        }
+
+        return have;
+    }
+
     /// <summary>Refuses a database whose tables lack the columns this version uses (another program's study.db).</summary>
     private void CheckTables(string path, SqliteTransaction tx)
     {
         foreach (var (table, columns) in Expected)
         {
-            var have = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            using (var cmd = _connection.CreateCommand())
-            {
-                cmd.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
-                cmd.Transaction = tx;
-                using var r = cmd.ExecuteReader();
-                while (r.Read())
-                {
-                    have.Add(r.GetString(0));
-                }
-            }
-
+            var have = Columns(table, tx);
             var missing = columns.Where(c => !have.Contains(c)).ToList();
             if (missing.Count > 0)
             {
@@ -241,13 +262,13 @@ internal sealed class StudyDatabase : IDisposable
             }
         }
 
-        using (var cmd = Command("INSERT INTO qc_flags (file, ordinal, check_name, reason) VALUES ($f, $o, $c, $r)"))
+        using (var cmd = Command("INSERT INTO qc_flags (file, ordinal, check_name, reason, value, threshold) VALUES ($f, $o, $c, $r, $v, $t)"))
         {
             cmd.Transaction = tx;
             var ordinal = 0;
             foreach (var flag in result.Flags)
             {
-                Bind(cmd, ("$f", file), ("$o", ordinal++), ("$c", flag.Check.ToString()), ("$r", flag.Reason));
+                Bind(cmd, ("$f", file), ("$o", ordinal++), ("$c", flag.Check.ToString()), ("$r", flag.Reason), ("$v", flag.Value is { } v && double.IsFinite(v) ? v : null), ("$t", flag.Threshold));
                 cmd.ExecuteNonQuery();
             }
         }
@@ -349,12 +370,12 @@ internal sealed class StudyDatabase : IDisposable
         }
 
         var flags = new List<QcFlag>();
-        using (var cmd = Command("SELECT check_name, reason FROM qc_flags WHERE file = $f ORDER BY ordinal", ("$f", file)))
+        using (var cmd = Command("SELECT check_name, reason, value, threshold FROM qc_flags WHERE file = $f ORDER BY ordinal", ("$f", file)))
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                flags.Add(new QcFlag(Enum.Parse<QcCheck>(r.GetString(0)), r.GetString(1)));
+                flags.Add(new QcFlag(Enum.Parse<QcCheck>(r.GetString(0)), r.GetString(1), r.IsDBNull(2) ? null : r.GetDouble(2), r.IsDBNull(3) ? null : r.GetString(3)));
             }
         }
 

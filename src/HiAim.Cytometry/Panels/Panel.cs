@@ -408,7 +408,10 @@ public sealed class Panel
         double? volume = options.SampleVolumeUl ?? (sample.Keywords.TryGetDouble("SAMPLE VOLUME UL", out var v) ? v : null);
         var time = sample.Channels.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.IsTime);
         var timeOk = time.c is null || IsNonDecreasing(values.Column(time.i));
-        return TbnkResult.Create(name, reported, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, sample.Spillover is not null, UsesCountingBeads, notes ?? []);
+
+        // Stability needs events in acquisition order; a file out of order is flagged TimeOrder instead.
+        var stability = time.c is not null && timeOk ? AcquisitionStability.Assess(values.Column(time.i)) : null;
+        return TbnkResult.Create(name, reported, gated, strategy, UsesCountingBeads ? beads : null, UsesCountingBeads ? volume : null, timeOk, sample.Spillover is not null, UsesCountingBeads, notes ?? [], stability);
     }
 
     private static bool IsNonDecreasing(ReadOnlySpan<float> t)

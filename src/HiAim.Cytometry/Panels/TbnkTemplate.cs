@@ -391,8 +391,49 @@ internal sealed class TbnkTemplate : GateTemplate
             ranges.Add(new GateRange(p.Scatter("SSC-A"), sLo, sHi));
         }
 
-        p.Place(new RectangleGate("Beads", "Singlets", ranges));
+        var beads = p.Place(new RectangleGate("Beads", "Singlets", ranges));
+        if (lnF.Count >= 20)
+        {
+            BeadDoublets(p, cols, beadCut, ranges[^2], ranges[^1], beads.Count);
+        }
+
         return p.Place(new BooleanGate("Cells", "Singlets", BooleanOperator.Not, new GateReference("Beads")));
+    }
+
+    /// <summary>
+    /// Notes <see cref="QcCheck.BeadDoublets"/> when bead aggregates exceed <see cref="TbnkQc.MaxBeadDoubletPercent"/> of single
+    /// beads: aggregates are events of the whole tube (singlet gate or not, as doublets mostly fall outside it) bright in every
+    /// marker but outside the single-bead FSC-A/SSC-A band — bead–bead doublets and beads stuck to cells.
+    /// </summary>
+    private static void BeadDoublets(PlacementContext p, float[][] cols, double beadCut, GateRange fscBand, GateRange sscBand, int singles)
+    {
+        var fsc = p.Raw("FSC-A");
+        var ssc = p.Raw("SSC-A");
+        var aggregates = 0;
+        for (var i = 0; i < p.Count; i++)
+        {
+            var bright = true;
+            foreach (var c in cols)
+            {
+                if (!(c[i] >= beadCut))
+                {
+                    bright = false;
+                    break;
+                }
+            }
+
+            if (bright && !(fsc[i] >= fscBand.Min && fsc[i] <= fscBand.Max && ssc[i] >= sscBand.Min && ssc[i] <= sscBand.Max))
+            {
+                aggregates++;
+            }
+        }
+
+        var percent = singles == 0 ? double.PositiveInfinity : 100.0 * aggregates / singles;
+        if (percent > TbnkQc.MaxBeadDoubletPercent)
+        {
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            p.Notes.Add(new QcFlag(QcCheck.BeadDoublets, string.Create(inv, $"{aggregates} bead aggregates (bright in every marker, outside the single-bead scatter band) per {singles} single beads = {percent:F1} %, above {TbnkQc.MaxBeadDoubletPercent:0} %: the bead count is uncertain"), percent, string.Create(inv, $"≤ {TbnkQc.MaxBeadDoubletPercent:0} % of single beads")));
+        }
     }
 
     private static (double Lo, double Hi) RobustBand(List<double> ln)
@@ -414,7 +455,9 @@ internal sealed class TbnkTemplate : GateTemplate
         var cd45 = p.LeukocyteCut(cells);
         var leuk = p.Place(new RectangleGate("Leukocytes", StrategyParent(p.Strategy), new GateRange(p.Marker("CD45"), cd45, null)));
         var ssc = p.LymphocyteSscCut(leuk);
-        return p.Place(new RectangleGate("Lymphocytes", "Leukocytes", new GateRange(p.Scatter("SSC-A"), null, ssc)));
+        var lymph = p.Place(new RectangleGate("Lymphocytes", "Leukocytes", new GateRange(p.Scatter("SSC-A"), null, ssc)));
+        p.Notes.AddRange(LymphGateQc.Flags(p.Scaled("CD45"), p.Raw("SSC-A"), leuk, lymph));
+        return lymph;
     }
 
     private static string StrategyParent(GatingStrategy strategy) => strategy.PopulationIds.Contains("Cells") ? "Cells" : "Singlets";

@@ -200,7 +200,8 @@ public sealed partial class TbnkDegradeTests
             Assert.Equal(string.Empty, Cell(fewNk, "NK_dim_per_uL"));
             Assert.NotEqual(string.Empty, Cell(fewNk, "NK_per_uL"));
             Assert.NotEqual(string.Empty, Cell(fewNk, "B_per_uL"));
-            Assert.Equal("PopulationUndetermined", Cell(fewNk, "qc_flags"));
+            // NK thinned to 1 in 40 is also far below the adult reference range: flagged for review, still counted.
+            Assert.Equal("PopulationUndetermined;OutsideReferenceRange", Cell(fewNk, "qc_flags"));
             Assert.Equal("SingletsNotGated", Cell(lines[2].Split(','), "qc_flags"));
             var qc = File.ReadAllText(Path.Combine(output, "qc.csv"));
             Assert.Contains("cannot split NK", qc, StringComparison.Ordinal);
