@@ -51,7 +51,8 @@ public sealed record PanelRunOptions
 public sealed class Panel
 {
     /// <summary>
-    /// Scatter channels the templates use, found by $PnN (case, spaces, '-' and '_' ignored) unless overridden; those in
+    /// Scatter channels the templates use, found by $PnN (case, spaces, '-' and '_' ignored), else by an instrument's name for
+    /// them (Beckman <c>FS INT</c>, <c>FS PEAK</c>, <c>FS TOF</c>, <c>SS Lin</c>; see <see cref="ResolveChannels"/>), unless overridden; those in
     /// <see cref="OptionalScatterChannels"/> may be missing from a file.
     /// </summary>
     public static IReadOnlyList<string> ScatterChannels { get; } = ["FSC-A", "FSC-H", "FSC-W", "SSC-A"];

@@ -105,6 +105,23 @@ public sealed class ChannelNamingPropertyTests
         Assert.Contains(detectors[^1] + style.Measures[0], ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Scatter_prefers_LIN_and_ignores_secondary_scatter_detectors_and_Accuri_width()
+    {
+        string[] names = ["Violet SSC-A", "SSC-B-A", "FS Log", "FS Lin", "SS Log", "SS Lin", "Width", "FL1 Log", "Time"];
+        var channels = names.Select((n, i) => Channel(i + 1, n, string.Empty)).ToList();
+        var overrides = TbnkPanel.Default.Markers.ToDictionary(m => m.Name, _ => "FL1 Log");
+        var map = TbnkPanel.Default.ResolveChannels(channels, overrides);
+        Assert.Equal("FS Lin", map["FSC-A"]);
+        Assert.Equal("SS Lin", map["SSC-A"]);
+        Assert.False(map.ContainsKey("FSC-H"));
+        Assert.False(map.ContainsKey("FSC-W"));
+
+        // Only secondary scatter: no SSC-A, said so.
+        var noSide = Assert.Throws<MarkerNotFoundException>(() => TbnkPanel.Default.ResolveChannels([.. channels.Where(c => !c.Name.StartsWith("SS ", StringComparison.Ordinal))], overrides));
+        Assert.Equal("SSC-A", noSide.Marker);
+    }
+
     [Theory]
     [InlineData("FITC-A", "FITC", "Area", "Unstated")]
     [InlineData("PerCP-Cy5.5-H", "PERCPCY55", "Height", "Unstated")]
