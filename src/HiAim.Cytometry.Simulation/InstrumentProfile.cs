@@ -171,7 +171,7 @@ public sealed partial class InstrumentProfile
             }
             else if (k.Key == "$SPILLOVER")
             {
-                written.AddRange(BeckmanCompensation ? DfcKeywords(renamed) : [new("$SPILLOVER", RenamedSpillover(k.Value, renamed))]);
+                written.AddRange(BeckmanCompensation ? DfcKeywords(k.Value, renamed.Detectors) : [new("$SPILLOVER", RenamedSpillover(k.Value, renamed))]);
             }
             else
             {
@@ -219,18 +219,24 @@ public sealed partial class InstrumentProfile
         return column;
     }
 
-    /// <summary>Beckman compensation: <c>$DFCiTOj</c> = percent of detector FLi's signal seen in FLj, for every recorded pair.</summary>
-    private static IEnumerable<KeyValuePair<string, string>> DfcKeywords(Spillover s)
+    /// <summary>
+    /// Beckman compensation: <c>$DFCiTOj</c> = percent of detector FLi's signal seen in FLj, for every recorded pair, from
+    /// the written <c>$SPILLOVER</c> value (<c>n,names…,values…</c>) so the file says what the default file would.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> DfcKeywords(string written, IReadOnlyList<string> detectors)
     {
         var inv = CultureInfo.InvariantCulture;
-        var fl = s.Detectors.Select(d => int.Parse(BeckmanDetector().Match(d).Groups[1].ValueSpan, inv)).ToArray();
-        for (var i = 0; i < s.Count; i++)
+        var fields = written.Split(',');
+        var n = detectors.Count;
+        var fl = detectors.Select(d => int.Parse(BeckmanDetector().Match(d).Groups[1].ValueSpan, inv)).ToArray();
+        for (var i = 0; i < n; i++)
         {
-            for (var j = 0; j < s.Count; j++)
+            for (var j = 0; j < n; j++)
             {
                 if (i != j)
                 {
-                    yield return new(string.Create(inv, $"$DFC{fl[i]}TO{fl[j]}"), (s[i, j] * 100).ToString("0.####", inv));
+                    var fraction = double.Parse(fields[1 + n + (i * n) + j], NumberStyles.Float, inv);
+                    yield return new(string.Create(inv, $"$DFC{fl[i]}TO{fl[j]}"), (fraction * 100).ToString("0.####", inv));
                 }
             }
         }
