@@ -54,6 +54,10 @@ public sealed record TbnkSimulationOptions
     /// <summary>Median fraction of events that are doublets (log-normal, CV 30 %, per file).</summary>
     public double DoubletFraction { get; init; } = 0.025;
 
+    /// <summary>How the files name and lay out their parameters and write compensation (<see cref="InstrumentProfile"/>);
+    /// <see cref="InstrumentProfile.Simulator"/> (the default) writes the simulator's own FACSCanto-style files.</summary>
+    public InstrumentProfile Instrument { get; init; } = InstrumentProfile.Simulator;
+
     /// <summary>Files simulated at once by <see cref="TbnkSimulator.WriteCohort"/>; <see langword="null"/> = one per core. Never changes the output.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 

@@ -176,9 +176,9 @@ public sealed class TbnkSimulator
             columns[Time][e] = (float)(time / TimeStep);
         }
 
-        var events = new EventMatrix(TbnkModel.ChannelNames, columns);
         var truth = new TbnkTruth(sample, counts, concentration);
-        var keywords = Keywords(sample, spillover, time);
+        var (events, keywords, written) = (Options.Instrument ?? InstrumentProfile.Simulator).Write(new EventMatrix(TbnkModel.ChannelNames, columns), Keywords(sample, spillover, time), spillover);
+        spillover = written;
         return new TbnkSimulatedFile(sample, events, keywords, spillover, truth, labels);
     }
 

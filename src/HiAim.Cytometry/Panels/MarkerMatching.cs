@@ -10,7 +10,8 @@ namespace HiAim.Cytometry.Panels;
 /// Both sides are reduced to a set of CD antigens: case and spacing are ignored, fluorochrome words are
 /// ignored (<c>CD3 FITC</c>, <c>FITC-A :: CD3</c> and <c>cd 3</c> all give {CD3}), and a number joined to a
 /// CD antigen by <c>+</c> or <c>/</c> is another CD antigen (<c>CD16+56</c>, <c>CD16/CD56</c>, <c>CD56 + CD16</c>
-/// all give {CD16, CD56}). A label matches when the sets are equal, so <c>CD3</c> does not match a
+/// all give {CD16, CD56}; so does <c>CD16CD56</c>, run together as some instruments write it). A label matches when
+/// the sets are equal, so <c>CD3</c> does not match a
 /// <c>CD3/CD19</c> channel. Markers without a CD antigen (e.g. <c>HLA-DR</c>) match when the label, with
 /// everything but letters and digits removed, equals the marker so reduced or contains it as a word.
 /// </remarks>
@@ -26,7 +27,7 @@ public static partial class MarkerMatching
             return [];
         }
 
-        var text = CdSpace().Replace(label.ToUpperInvariant(), "CD$1");
+        var text = CdRunTogether().Replace(CdSpace().Replace(label.ToUpperInvariant(), "CD$1"), " ");
         var set = new SortedSet<string>(StringComparer.Ordinal);
         var tokens = Token().Matches(text);
         var previousWasCd = false;
@@ -110,6 +111,47 @@ public static partial class MarkerMatching
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Splits a <c>$PnN</c> into detector, pulse measure and amplification, as cytometers write them: BD/Attune/CytoFLEX
+    /// <c>FITC-A</c>, <c>BL1-H</c>, <c>FSC-Width</c>; Beckman <c>FS INT LIN</c>, <c>FS PEAK</c>, <c>FS TOF</c>,
+    /// <c>FL1 INT LOG</c>, <c>FL1 Log</c>, <c>SS Lin</c>. <c>A</c>/<c>Area</c>/<c>INT</c> is the area, <c>H</c>/<c>Height</c>/<c>PEAK</c>
+    /// the height, <c>W</c>/<c>Width</c>/<c>TOF</c> the width; a name without one (<c>FS Lin</c>) leaves it unstated.
+    /// </summary>
+    internal static ChannelNameParts ParseChannelName(string name)
+    {
+        var tokens = NameToken().Matches(name.ToUpperInvariant()).Select(t => t.Value).ToList();
+        var scale = ChannelScale.Unstated;
+        if (tokens.Count > 1 && tokens[^1] is "LIN" or "LOG")
+        {
+            scale = tokens[^1] == "LOG" ? ChannelScale.Log : ChannelScale.Lin;
+            tokens.RemoveAt(tokens.Count - 1);
+        }
+
+        var measure = PulseMeasure.Unstated;
+        if (tokens.Count > 1)
+        {
+            measure = tokens[^1] switch
+            {
+                "A" or "AREA" or "INT" or "INTEGRAL" => PulseMeasure.Area,
+                "H" or "HEIGHT" or "PEAK" => PulseMeasure.Height,
+                "W" or "WIDTH" or "TOF" => PulseMeasure.Width,
+                _ => PulseMeasure.Unstated,
+            };
+            if (measure != PulseMeasure.Unstated)
+            {
+                tokens.RemoveAt(tokens.Count - 1);
+            }
+        }
+
+        return new ChannelNameParts(Squeeze(string.Concat(tokens)), measure, scale);
+    }
+
+    [GeneratedRegex(@"[^\s\-_]+")]
+    private static partial Regex NameToken();
+
+    [GeneratedRegex(@"(?<=\d)(?=CD\d)")]
+    private static partial Regex CdRunTogether();
+
     [GeneratedRegex(@"(?<![A-Z0-9])CD\s+(\d)")]
     private static partial Regex CdSpace();
 
@@ -124,4 +166,43 @@ public static partial class MarkerMatching
 
     [GeneratedRegex(@"[^\s:;,]+")]
     private static partial Regex Word();
+}
+
+/// <summary>The pulse measure a channel name states.</summary>
+internal enum PulseMeasure
+{
+    /// <summary>None written (<c>FS Lin</c>, <c>FL1 Log</c>): the instrument's one measure of that detector, taken as the area.</summary>
+    Unstated,
+
+    /// <summary><c>-A</c>, <c>Area</c>, Beckman <c>INT</c>.</summary>
+    Area,
+
+    /// <summary><c>-H</c>, <c>Height</c>, Beckman <c>PEAK</c>.</summary>
+    Height,
+
+    /// <summary><c>-W</c>, <c>Width</c>, Beckman <c>TOF</c> (time of flight).</summary>
+    Width,
+}
+
+/// <summary>The amplification a channel name states (Beckman <c>LIN</c>/<c>LOG</c>).</summary>
+internal enum ChannelScale
+{
+    /// <summary>None written.</summary>
+    Unstated,
+
+    /// <summary><c>LIN</c>.</summary>
+    Lin,
+
+    /// <summary><c>LOG</c>.</summary>
+    Log,
+}
+
+/// <summary>A <c>$PnN</c> split by <see cref="MarkerMatching.ParseChannelName"/>.</summary>
+/// <param name="Detector">The detector, squeezed (<c>FITC-A</c> → <c>FITC</c>, <c>FL1 INT LOG</c> → <c>FL1</c>, <c>PerCP-Cy5.5-A</c> → <c>PERCPCY55</c>).</param>
+/// <param name="Measure">Area, height, width or unstated.</param>
+/// <param name="Scale">Lin, log or unstated.</param>
+internal readonly record struct ChannelNameParts(string Detector, PulseMeasure Measure, ChannelScale Scale)
+{
+    /// <summary>Whether this is the area (or the only, unstated, measure) of the detector.</summary>
+    public bool IsArea => Measure is PulseMeasure.Area or PulseMeasure.Unstated;
 }

@@ -58,7 +58,8 @@ public sealed record PanelRunOptions
 public sealed class Panel
 {
     /// <summary>
-    /// Scatter channels the templates use, found by $PnN (case, spaces, '-' and '_' ignored) unless overridden; those in
+    /// Scatter channels the templates use, found by $PnN (case, spaces, '-' and '_' ignored), else by an instrument's name for
+    /// them (Beckman <c>FS INT</c>, <c>FS PEAK</c>, <c>FS TOF</c>, <c>SS Lin</c>; see <see cref="ResolveChannels"/>), unless overridden; those in
     /// <see cref="OptionalScatterChannels"/> may be missing from a file.
     /// </summary>
     public static IReadOnlyList<string> ScatterChannels { get; } = ["FSC-A", "FSC-H", "FSC-W", "SSC-A"];
@@ -132,6 +133,15 @@ public sealed class Panel
     /// Finds the channel ($PnN) of every marker and scatter parameter: an override first, then a unique
     /// match of the marker or an alias against $PnS, then against $PnN.
     /// </summary>
+    /// <remarks>
+    /// A scatter parameter is the channel of that $PnN (case, spaces, '-' and '_' ignored); failing that, the channel
+    /// an instrument names so: forward scatter <c>FSC</c> or <c>FS</c>, side <c>SSC</c> or <c>SS</c>, with area
+    /// <c>-A</c>/<c>Area</c>/<c>INT</c> (or no measure, e.g. FC500 <c>FS Lin</c>), height <c>-H</c>/<c>Height</c>/<c>PEAK</c>,
+    /// width <c>-W</c>/<c>Width</c>/<c>TOF</c>; when both a LIN and a LOG one exist the LIN one. Time channels (<c>Time</c>,
+    /// <c>TIME</c>, <c>$PnTYPE</c> Time) are never markers. When a marker's label is on several channels of one detector
+    /// (DIVA and Attune label <c>FITC-A</c> and <c>FITC-H</c> both CD3; FC500 has <c>FL1 Log</c> and <c>FL1 Lin</c>), the
+    /// area is taken, and of a LOG/LIN pair the LOG one; on channels of different detectors the match is refused.
+    /// </remarks>
     /// <param name="channels">The sample's channels.</param>
     /// <param name="overrides">Marker → $PnN overrides, or null.</param>
     /// <param name="sampleName">Sample name for messages.</param>
@@ -157,23 +167,22 @@ public sealed class Panel
 
             if (ScatterChannels.Contains(name))
             {
-                var key = MarkerMatching.Squeeze(name);
-                var hits = channels.Where(c => MarkerMatching.Squeeze(c.Name) == key).ToList();
+                var hits = ScatterCandidates(name, channels);
                 if (hits.Count == 0 && OptionalScatterChannels.Contains(name))
                 {
                     continue;
                 }
 
                 result[name] = hits.Count == 1 ? hits[0].Name
-                    : hits.Count == 0 ? throw new MarkerNotFoundException(sampleName, name, listing, "no channel has this $PnN")
+                    : hits.Count == 0 ? throw new MarkerNotFoundException(sampleName, name, listing, "no channel has this $PnN (nor an instrument's name for it, e.g. FS INT, FS PEAK, FS TOF, SS Lin)")
                     : throw new PanelException($"Sample '{sampleName}': scatter parameter '{name}' matches several channels ({string.Join(", ", hits.Select(h => h.Name))}); give a channel override.");
                 continue;
             }
 
             var marker = Markers.First(m => m.Name == name);
             var spellings = marker.Aliases.Prepend(marker.Name).ToList();
-            var byLabel = channels.Where(c => !c.IsTime && spellings.Any(s => MarkerMatching.Matches(s, c.Label))).ToList();
-            var found = byLabel.Count > 0 ? byLabel : [.. channels.Where(c => !c.IsTime && spellings.Any(s => MarkerMatching.Matches(s, c.Name)))];
+            var byLabel = channels.Where(c => !IsTimeLike(c) && spellings.Any(s => MarkerMatching.Matches(s, c.Label))).ToList();
+            var found = AreaTwin(byLabel.Count > 0 ? byLabel : [.. channels.Where(c => !IsTimeLike(c) && spellings.Any(s => MarkerMatching.Matches(s, c.Name)))]);
             if (found.Count == 0 && marker.Optional)
             {
                 continue;
@@ -378,6 +387,71 @@ public sealed class Panel
             }
         }
     }
+
+    /// <summary>Channels that can be the scatter parameter <paramref name="name"/> (<see cref="ScatterChannels"/>): by $PnN,
+    /// else by an instrument's naming, else by $PnS (see remarks of <see cref="ResolveChannels"/>).</summary>
+    private static List<FcsChannel> ScatterCandidates(string name, IReadOnlyList<FcsChannel> channels)
+    {
+        var key = MarkerMatching.Squeeze(name);
+        var exact = channels.Where(c => MarkerMatching.Squeeze(c.Name) == key).ToList();
+        if (exact.Count > 0)
+        {
+            return exact;
+        }
+
+        var wanted = MarkerMatching.ParseChannelName(name);
+        var family = ScatterFamily(wanted.Detector);
+        var named = channels
+            .Select(c => (Channel: c, Parts: MarkerMatching.ParseChannelName(c.Name)))
+            .Where(x => !IsTimeLike(x.Channel) && ScatterFamily(x.Parts.Detector) == family && (x.Parts.Measure == wanted.Measure || (wanted.Measure == PulseMeasure.Area && x.Parts.IsArea)))
+            .ToList();
+        if (named.Count > 1)
+        {
+            // FC500 records FS Lin and FS Log: gate scatter on the linear one.
+            var best = named.Min(x => ScatterRank(x.Parts));
+            var preferred = named.Where(x => ScatterRank(x.Parts) == best).ToList();
+            named = preferred.Count == 1 ? preferred : named;
+        }
+
+        return named.Count > 0 ? [.. named.Select(x => x.Channel)] : [.. channels.Where(c => MarkerMatching.Squeeze(c.Label) == key)];
+
+        static int ScatterRank(ChannelNameParts p) => (p.Measure == PulseMeasure.Area ? 0 : 3) + (p.Scale switch { ChannelScale.Lin => 0, ChannelScale.Unstated => 1, _ => 2 });
+    }
+
+    /// <summary>FSC or SSC for a detector an instrument names forward or side scatter (<c>FSC</c>, <c>FS</c>, <c>SSC</c>, <c>SS</c>), else null.</summary>
+    private static string? ScatterFamily(string detector) => detector switch
+    {
+        "FSC" or "FS" => "FSC",
+        "SSC" or "SS" => "SSC",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Of several channels a marker matched, the area one when they are all one detector's twins (<c>FITC-A</c>/<c>FITC-H</c>,
+    /// <c>BL1-A</c>/<c>BL1-H</c>, <c>FL1 Log</c>/<c>FL1 Lin</c>: area before height before width, then LOG before LIN);
+    /// otherwise all of them, so the caller refuses the ambiguity.
+    /// </summary>
+    private static List<FcsChannel> AreaTwin(List<FcsChannel> found)
+    {
+        if (found.Count < 2)
+        {
+            return found;
+        }
+
+        var parts = found.Select(c => MarkerMatching.ParseChannelName(c.Name)).ToList();
+        if (parts.Any(p => p.Detector != parts[0].Detector))
+        {
+            return found;
+        }
+
+        var ranks = parts.Select(p => (p.Measure switch { PulseMeasure.Height => 10, PulseMeasure.Width => 20, _ => 0 }) + (p.Scale switch { ChannelScale.Log => 0, ChannelScale.Unstated => 1, _ => 2 })).ToList();
+        var best = ranks.Min();
+        return ranks.Count(r => r == best) == 1 ? [found[ranks.IndexOf(best)]] : found;
+    }
+
+    /// <summary>A time channel (<see cref="FcsChannel.IsTime"/>, or a $PnN or $PnS that starts with "Time"): never a marker or scatter channel.</summary>
+    private static bool IsTimeLike(FcsChannel c) =>
+        c.IsTime || MarkerMatching.Squeeze(c.Name).StartsWith("TIME", StringComparison.Ordinal) || MarkerMatching.Squeeze(c.Label) == "TIME";
 
     /// <summary>The sample's spillover over its channels, inverted now (the templates compensate every detector); null when it
     /// has none, or when the instrument already compensated the stored values.</summary>
